@@ -1,0 +1,275 @@
+"""The instructor's side of the board: curation and moderation in the Django admin."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.html import format_html
+
+from items import services
+from items.models import (
+    Category,
+    Comment,
+    CommentReport,
+    CourseSettings,
+    Discussion,
+    Insight,
+    Media,
+    NewsItem,
+    Profile,
+    WeeklyIssue,
+)
+
+
+class PositionedItemForm(forms.ModelForm):
+    """An item row in its issue: uniqueness of its number is checked by the formset."""
+
+    def validate_constraints(self):
+        exclude = self._get_validation_exclusions() | {"position"}
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class PositionedItemFormSet(forms.BaseInlineFormSet):
+    """Lets an instructor swap or renumber items in one save.
+
+    The formset checks that numbers are unique among its rows (every item of the issue
+    is a row), then parks moved items out of the way so the database constraint holds
+    at every step of the save.
+    """
+
+    def get_unique_error_message(self, unique_check):
+        return "Two items have the same number. Give each item of the issue its own number."
+
+    def save(self, commit=True):
+        moving = [
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk and ("position" in form.changed_data or form in self.deleted_forms)
+        ]
+        with transaction.atomic():
+            services.park_positions(moving)
+            return super().save(commit)
+
+
+class NewsItemInline(admin.TabularInline):
+    model = NewsItem
+    form = PositionedItemForm
+    formset = PositionedItemFormSet
+    fields = ["position", "category", "title", "link", "source", "edit_link"]
+    readonly_fields = ["edit_link"]
+    autocomplete_fields = ["category"]
+    extra = 1
+    ordering = ["position"]
+    show_change_link = True
+
+    @admin.display(description="Media, tags, excerpt")
+    def edit_link(self, obj):
+        if not obj.pk:
+            return "Save first, then edit the item for media and tags."
+        return format_html("{} picture(s), {} tag(s)", obj.media.count(), obj.tags.count())
+
+
+@admin.register(WeeklyIssue)
+class WeeklyIssueAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "issue_date", "status", "published_at", "public_state", "item_count"]
+    list_filter = ["status"]
+    search_fields = ["title", "introduction", "items__title"]
+    date_hierarchy = "issue_date"
+    inlines = [NewsItemInline]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["title", "issue_date", "introduction"]}),
+        (
+            "Publishing",
+            {
+                "fields": ["status", "published_at"],
+                "description": "Drafts are visible only to instructors (use “View on site” to preview). "
+                "A published issue with a future time is scheduled: students see it from then on.",
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_counts()
+
+    @admin.display(description="Items", ordering="item_count")
+    def item_count(self, obj):
+        return obj.item_count
+
+    @admin.display(description="Students see it?")
+    def public_state(self, obj):
+        if obj.is_public:
+            return "Yes"
+        return "Scheduled" if obj.is_scheduled else "No (draft)"
+
+    @admin.action(description="Publish the selected issues now", permissions=["change"])
+    def publish(self, request, queryset):
+        for issue in queryset:
+            services.publish_issue(issue)
+        self.message_user(request, f"Published {len(queryset)} issue(s).", messages.SUCCESS)
+
+    @admin.action(description="Return the selected issues to draft", permissions=["change"])
+    def unpublish(self, request, queryset):
+        for issue in queryset:
+            services.unpublish_issue(issue)
+        self.message_user(request, f"{len(queryset)} issue(s) returned to draft.", messages.SUCCESS)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is NewsItem:
+            for item in form.instance.items.all():
+                warn_if_link_reused(request, item)
+
+
+def warn_if_link_reused(request, item):
+    others = list(services.items_sharing_link(item))
+    if others:
+        where = "; ".join(f"{other.issue} (item {other.position})" for other in others)
+        messages.warning(
+            request,
+            f"“{item.title}” links to a story already used in {where}. Check it is not a repeat.",
+        )
+
+
+class MediaInline(admin.StackedInline):
+    model = Media
+    extra = 0
+    fields = [
+        ("kind", "position", "subfigure_label"),
+        "image",
+        "external_url",
+        "alt_text",
+        "caption",
+        ("credit", "licence", "licence_url"),
+    ]
+    ordering = ["position"]
+
+
+@admin.register(NewsItem)
+class NewsItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "issue", "position", "category", "tag_list"]
+    list_filter = ["issue__status", "category", "issue", "tags"]
+    list_select_related = ["issue", "category"]
+    search_fields = ["title", "summary", "excerpt", "source", "link"]
+    autocomplete_fields = ["issue", "category"]
+    date_hierarchy = "issue__issue_date"
+    inlines = [MediaInline]
+    fieldsets = [
+        (None, {"fields": ["issue", "position", "category", "title", "link", "source", "summary", "tags"]}),
+        (
+            "Quoted passage",
+            {"fields": ["excerpt_title", "excerpt"], "classes": ["collapse"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    @admin.display(description="Tags")
+    def tag_list(self, obj):
+        return ", ".join(tag.name for tag in obj.tags.all())
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        warn_if_link_reused(request, obj)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "label", "slug", "display_order"]
+    list_editable = ["display_order"]
+    search_fields = ["name", "label"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Insight)
+class InsightAdmin(admin.ModelAdmin):
+    list_display = ["number", "headline", "is_published"]
+    list_editable = ["is_published"]
+    list_filter = ["is_published"]
+    search_fields = ["headline", "body"]
+    autocomplete_fields = ["evidence"]
+
+
+@admin.register(Discussion)
+class DiscussionAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "display_order",
+        "comment_count",
+        "last_activity_at",
+        "is_locked",
+        "is_premoderated",
+        "is_hidden",
+    ]
+    list_editable = ["display_order", "is_locked", "is_premoderated", "is_hidden"]
+    list_filter = ["is_locked", "is_premoderated", "is_hidden"]
+    search_fields = ["title", "prompt"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["issue", "item"]
+    readonly_fields = ["comment_count", "last_activity_at"]
+
+
+class CommentReportInline(admin.TabularInline):
+    model = CommentReport
+    extra = 0
+    fields = ["reporter", "reason", "created_at", "resolved"]
+    readonly_fields = ["reporter", "reason", "created_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "status", "is_pinned", "created_at", "report_count"]
+    list_filter = ["status", "is_pinned", "discussion"]
+    search_fields = ["body", "author__username"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["discussion", "author", "parent", "body", "created_at", "edited_at", "status"]
+    fields = readonly_fields + ["is_pinned"]
+    inlines = [CommentReportInline]
+    actions = ["hide", "restore"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author", "discussion").with_report_counts()
+
+    @admin.display(description="Reports", ordering="report_count")
+    def report_count(self, obj):
+        return obj.report_count
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Hide the selected comments", permissions=["change"])
+    def hide(self, request, queryset):
+        for comment in queryset:
+            services.comment_hide(comment=comment, by=request.user)
+        self.message_user(request, f"Hid {len(queryset)} comment(s).", messages.SUCCESS)
+
+    @admin.action(description="Restore (make visible) the selected comments", permissions=["change"])
+    def restore(self, request, queryset):
+        for comment in queryset:
+            services.comment_restore(comment=comment, by=request.user)
+        self.message_user(request, f"Restored {len(queryset)} comment(s).", messages.SUCCESS)
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "display_name", "notify_replies"]
+    search_fields = ["user__username", "display_name"]
+
+
+@admin.register(CourseSettings)
+class CourseSettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "join_code"]
+
+    def has_add_permission(self, request):
+        return not CourseSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,422 @@
+"""The board's data: what an instructor curates and what students discuss."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length, Trim
+from django.db.models.lookups import GreaterThan
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+
+from items import images
+from items.querysets import (
+    CategoryQuerySet,
+    CommentQuerySet,
+    DiscussionQuerySet,
+    InsightQuerySet,
+    NewsItemQuerySet,
+    WeeklyIssueQuerySet,
+)
+
+
+def not_blank(field):
+    """A CheckConstraint that keeps ``field`` from being empty or only spaces."""
+    return models.CheckConstraint(
+        condition=GreaterThan(Length(Trim(F(field))), 0),
+        name=f"%(app_label)s_%(class)s_{field}_not_blank",
+        violation_error_message=f"The {field.replace('_', ' ')} cannot be blank.",
+    )
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=60, unique=True, help_text="Full name, e.g. “Computer Vision”.")
+    label = models.CharField(
+        max_length=20,
+        unique=True,
+        help_text="The short tag shown on the slides and badges, e.g. “NLP” or “Vision”.",
+    )
+    slug = models.SlugField(max_length=60, unique=True, help_text="Used in the category's address.")
+    description = models.TextField(blank=True, help_text="Optional: what belongs in this category.")
+    display_order = models.PositiveSmallIntegerField(
+        default=0, help_text="Smaller numbers are listed first in filters."
+    )
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "name"]
+        verbose_name_plural = "categories"
+        indexes = [models.Index(fields=["display_order", "name"], name="category_order_idx")]
+        constraints = [not_blank("name"), not_blank("label"), not_blank("slug")]
+
+    def __str__(self):
+        return self.label if self.label == self.name else f"{self.name} ({self.label})"
+
+    def get_absolute_url(self):
+        return reverse("items:category_detail", kwargs={"slug": self.slug})
+
+
+class WeeklyIssue(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=120, default="ML Weekly")
+    issue_date = models.DateField(
+        unique=True, help_text="The week this recap covers, as on the slide (e.g. Fri 18 Sep 2020)."
+    )
+    slug = models.SlugField(max_length=10, unique=True, editable=False, help_text="Made from the issue date.")
+    introduction = models.TextField(blank=True, help_text="Optional words before the list.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When students can see it. Leave empty to publish now; a future time schedules it.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WeeklyIssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issue_date"]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="issue_published_idx"),
+        ]
+        constraints = [
+            not_blank("title"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="issue_published_has_time",
+                violation_error_message="A published issue needs a publish time.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.issue_date:%a %-d %b %Y})"
+
+    def save(self, *args, **kwargs):
+        self.slug = self.issue_date.isoformat()
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("items:issue_detail", kwargs={"slug": self.issue_date.isoformat()})
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and not self.is_public
+
+
+class NewsItem(models.Model):
+    issue = models.ForeignKey(WeeklyIssue, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(999)],
+        help_text="The item's number on the slide.",
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="items")
+    title = models.CharField(max_length=300, help_text="As written on the slide.")
+    slug = models.SlugField(max_length=80, editable=False)
+    link = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text="The story's canonical address. Leave empty only if you do not know it.",
+    )
+    source = models.CharField(max_length=120, blank=True, help_text="Who published it, e.g. “Wired”.")
+    summary = models.TextField(blank=True, help_text="A sentence or two for students.")
+    excerpt_title = models.CharField(
+        max_length=200, blank=True, help_text="Optional heading of the quoted passage."
+    )
+    excerpt = models.TextField(
+        blank=True, help_text="Optional quotation from the source (an abstract, a description)."
+    )
+    tags = TaggableManager(blank=True, help_text="Topic tags, separated by commas.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NewsItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["issue", "position"]
+        verbose_name = "news item"
+        indexes = [
+            models.Index(fields=["category", "issue"], name="item_category_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "position"],
+                name="item_unique_position_in_issue",
+                violation_error_message="Another item in this issue already has this number.",
+            ),
+            models.CheckConstraint(condition=Q(position__gte=1), name="item_position_positive"),
+            not_blank("title"),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. ({self.category.label}) {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.slug = slugify(self.title)[:80].strip("-") or "item"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("items:item_detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+
+class Media(models.Model):
+    class Kind(models.TextChoices):
+        PHOTO = "photo", "Photo"
+        SCREENSHOT = "screenshot", "Screenshot"
+        FIGURE = "figure", "Figure"
+        CHART = "chart", "Chart"
+        VIDEO = "video", "Video"
+
+    item = models.ForeignKey(NewsItem, on_delete=models.CASCADE, related_name="media")
+    position = models.PositiveSmallIntegerField(default=1, help_text="Order within the item.")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PHOTO)
+    image = models.ImageField(
+        upload_to="uploads/%Y/%m/",
+        blank=True,
+        validators=[images.validate_image_upload],
+        help_text="JPEG, PNG, GIF or WebP. Location data is removed on upload.",
+    )
+    external_url = models.URLField(
+        max_length=500, blank=True, help_text="Or the address of an image or video hosted elsewhere."
+    )
+    thumbnail = models.ImageField(upload_to="thumbs/", blank=True, editable=False)
+    thumbnail_large = models.ImageField(upload_to="thumbs/", blank=True, editable=False)
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    caption = models.CharField(max_length=300, blank=True)
+    subfigure_label = models.CharField(
+        max_length=8, blank=True, help_text="For a set of pictures: “(a)”, “(b)”, “(c)”."
+    )
+    credit = models.CharField(max_length=120, blank=True, help_text="Who made it, e.g. “stevekc”.")
+    licence = models.CharField(max_length=40, blank=True, help_text="e.g. “CC-BY-NC”.")
+    licence_url = models.URLField(blank=True)
+    alt_text = models.CharField(
+        max_length=1000,
+        help_text="What the picture shows, for students using a screen reader. Required.",
+    )
+
+    class Meta:
+        ordering = ["item", "position"]
+        verbose_name_plural = "media"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "position"],
+                name="media_unique_position_in_item",
+                violation_error_message="Another picture of this item already has this position.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(image="") & ~Q(external_url="")) | (~Q(image="") & Q(external_url="")),
+                name="media_image_xor_url",
+                violation_error_message="Give either an uploaded image or an external address, not both.",
+            ),
+            not_blank("alt_text"),
+        ]
+
+    def __str__(self):
+        label = f"{self.subfigure_label} " if self.subfigure_label else ""
+        return f"{label}{self.get_kind_display()}: {self.caption or self.alt_text}"[:120]
+
+    def save(self, *args, **kwargs):
+        if self.image and not getattr(self.image, "_committed", True):
+            self._process_upload()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return self.item.get_absolute_url()
+
+    def _process_upload(self):
+        """Strip metadata and make thumbnails, so readers never download the full upload."""
+        name = images.stem(self.image.name)
+        data, ext = images.clean_image_bytes(self.image)
+        self.image.save(f"{name}.{ext}", images.ContentFile(data), save=False)
+        small, self.width, self.height = images.make_thumbnail(self.image, images.THUMBNAIL_WIDTHS[0])
+        self.thumbnail.save(f"{name}-{images.THUMBNAIL_WIDTHS[0]}.webp", small, save=False)
+        large, self.width, self.height = images.make_thumbnail(self.image, images.THUMBNAIL_WIDTHS[1])
+        self.thumbnail_large.save(f"{name}-{images.THUMBNAIL_WIDTHS[1]}.webp", large, save=False)
+
+
+class Insight(models.Model):
+    number = models.PositiveSmallIntegerField(unique=True, validators=[MinValueValidator(1)])
+    headline = models.CharField(max_length=200, help_text="The bold phrase, e.g. “growing exponentially”.")
+    body = models.TextField(help_text="The whole insight as you would say it.")
+    evidence = models.ManyToManyField(
+        NewsItem,
+        blank=True,
+        related_name="insights",
+        help_text="The news items that support this insight.",
+    )
+    is_published = models.BooleanField(default=False, help_text="Shown to students when ticked.")
+
+    objects = InsightQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [not_blank("headline"), not_blank("body")]
+
+    def __str__(self):
+        return f"Insight {self.number}: {self.headline}"
+
+    def get_absolute_url(self):
+        return reverse("items:insight_list") + f"#insight-{self.number}"
+
+
+class Discussion(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    prompt = models.TextField(help_text="The question students answer.")
+    issue = models.OneToOneField(
+        WeeklyIssue, null=True, blank=True, on_delete=models.PROTECT, related_name="discussion"
+    )
+    item = models.OneToOneField(
+        NewsItem, null=True, blank=True, on_delete=models.PROTECT, related_name="discussion"
+    )
+    is_locked = models.BooleanField(default=False, help_text="No new comments while locked.")
+    is_premoderated = models.BooleanField(
+        default=False, help_text="New comments wait for an instructor's approval."
+    )
+    is_hidden = models.BooleanField(default=False, help_text="Hidden from students entirely.")
+    display_order = models.PositiveSmallIntegerField(
+        default=100, help_text="Smaller numbers are listed first (the Open Discussion is 0)."
+    )
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    last_activity_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DiscussionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "-last_activity_at", "pk"]
+        indexes = [models.Index(fields=["display_order", "last_activity_at"], name="discussion_order_idx")]
+        constraints = [
+            not_blank("title"),
+            models.CheckConstraint(
+                condition=Q(issue__isnull=True) | Q(item__isnull=True),
+                name="discussion_one_subject",
+                violation_error_message="A discussion is about an issue or an item, not both.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("items:discussion_detail", kwargs={"slug": self.slug})
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        VISIBLE = "visible", "Visible"
+        PENDING = "pending", "Pending approval"
+        HIDDEN = "hidden", "Hidden by an instructor"
+        DELETED = "deleted", "Deleted by its author"
+
+    discussion = models.ForeignKey(Discussion, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
+    )
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    body = models.TextField()
+    body_html = models.TextField(blank=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE)
+    is_pinned = models.BooleanField(default=False)
+    submit_token = models.UUIDField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["discussion", "created_at"], name="comment_thread_idx"),
+            models.Index(fields=["status", "created_at"], name="comment_status_idx"),
+        ]
+        constraints = [
+            not_blank("body"),
+            models.UniqueConstraint(fields=["author", "submit_token"], name="comment_unique_submission"),
+        ]
+
+    def __str__(self):
+        return f"Comment {self.pk} by {self.author or '[deleted user]'} on {self.discussion}"
+
+    def get_absolute_url(self):
+        return self.discussion.get_absolute_url() + f"#c{self.pk}"
+
+
+class CommentReport(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="comment_reports"
+    )
+    reason = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="report_once_per_reader"),
+            not_blank("reason"),
+        ]
+
+    def __str__(self):
+        return f"Report on comment {self.comment_id}: {self.reason[:40]}"
+
+    def get_absolute_url(self):
+        return self.comment.get_absolute_url()
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    display_name = models.CharField(max_length=80, blank=True)
+    notify_replies = models.BooleanField(
+        default=True, help_text="Email me when someone replies to my comment."
+    )
+
+    class Meta:
+        ordering = ["user"]
+
+    def __str__(self):
+        return self.display_name or self.user.get_username()
+
+
+class CourseSettings(models.Model):
+    """One row of settings an instructor changes in the admin."""
+
+    join_code = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="If set, students must enter this code to sign up. Leave empty for open sign-up.",
+    )
+
+    class Meta:
+        verbose_name = "course settings"
+        verbose_name_plural = "course settings"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return "Course settings"
+
+    @classmethod
+    def load(cls):
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj

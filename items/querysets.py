@@ -1,0 +1,122 @@
+"""The query shapes public pages use. ``published()`` is the one door to public content."""
+
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+
+def published_issue_q(prefix=""):
+    """Q for issues that are published and whose publish time has come."""
+    from items.models import WeeklyIssue
+
+    return Q(
+        **{
+            f"{prefix}status": WeeklyIssue.Status.PUBLISHED,
+            f"{prefix}published_at__lte": timezone.now(),
+        }
+    )
+
+
+class CategoryQuerySet(models.QuerySet):
+    def with_published_counts(self):
+        """Annotate ``item_count``: published items in each category."""
+        return self.annotate(item_count=Count("items", filter=published_issue_q("items__issue__")))
+
+
+class WeeklyIssueQuerySet(models.QuerySet):
+    def published(self):
+        """Issues readers may see: published, with a publish time in the past."""
+        return self.filter(published_issue_q())
+
+    def visible_to(self, user):
+        """Published issues, plus drafts and scheduled ones for staff previewing them."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def with_counts(self):
+        """Annotate ``item_count``."""
+        return self.annotate(item_count=Count("items", distinct=True))
+
+    def for_listing(self):
+        """Issues with their item count and categories, in a fixed number of queries."""
+        from items.models import Category
+
+        return self.with_counts().prefetch_related(
+            Prefetch(
+                "items__category",
+                queryset=Category.objects.all(),
+            )
+        )
+
+    def with_items(self):
+        """Issues with everything an issue page shows, prefetched."""
+        from items.models import Media, NewsItem
+
+        return self.prefetch_related(
+            Prefetch(
+                "items",
+                queryset=NewsItem.objects.select_related("category")
+                .prefetch_related("tags", Prefetch("media", queryset=Media.objects.all()))
+                .order_by("position"),
+            )
+        )
+
+
+class NewsItemQuerySet(models.QuerySet):
+    def published(self):
+        """Items of published issues."""
+        return self.filter(published_issue_q("issue__"))
+
+    def visible_to(self, user):
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def for_listing(self):
+        """Items newest issue first, with issue, category, tags and media prefetched."""
+        return (
+            self.select_related("issue", "category")
+            .prefetch_related("tags", "media")
+            .order_by("-issue__issue_date", "position")
+        )
+
+
+class InsightQuerySet(models.QuerySet):
+    def published(self):
+        """Insights the instructor has published."""
+        return self.filter(is_published=True)
+
+    def with_evidence(self):
+        """Insights with their published evidence items prefetched."""
+        from items.models import NewsItem
+
+        return self.prefetch_related(
+            Prefetch(
+                "evidence",
+                queryset=NewsItem.objects.published()
+                .select_related("issue", "category")
+                .order_by("issue__issue_date", "position"),
+            )
+        )
+
+
+class DiscussionQuerySet(models.QuerySet):
+    def published(self):
+        """Discussions readers may see: not hidden, and tied only to published content."""
+        return self.filter(is_hidden=False).filter(
+            Q(issue__isnull=True) | published_issue_q("issue__"),
+            Q(item__isnull=True) | published_issue_q("item__issue__"),
+        )
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible(self):
+        """Comments everyone may see (deleted ones keep their place as "[deleted]")."""
+        from items.models import Comment
+
+        return self.filter(status__in=[Comment.Status.VISIBLE, Comment.Status.DELETED])
+
+    def with_report_counts(self):
+        """Annotate ``report_count``: unresolved reports on each comment."""
+        return self.annotate(report_count=Count("reports", filter=Q(reports__resolved=False)))

@@ -1,0 +1,61 @@
+"""Issue pages: the home page, the archive and one issue."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.dateparse import parse_date
+
+from items.models import WeeklyIssue
+
+ARCHIVE_PAGE_SIZE = 20
+RECENT_ISSUES = 5
+
+
+def home(request):
+    """The latest published issue in full, then the recent ones.
+
+    Template: ``items/home.html``. Context: ``issue``, ``recent_issues``.
+    """
+    published = WeeklyIssue.objects.published()
+    issue = published.with_items().first()
+    recent = list(published.for_listing()[1 : RECENT_ISSUES + 1]) if issue else []
+    return render(request, "items/home.html", {"issue": issue, "recent_issues": recent})
+
+
+def issue_list(request):
+    """The archive, newest first, paginated.
+
+    Template: ``items/issue_list.html``. Context: ``page_obj``, ``issues``.
+    """
+    paginator = Paginator(WeeklyIssue.objects.published().for_listing(), ARCHIVE_PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    return render(request, "items/issue_list.html", {"page_obj": page_obj, "issues": page_obj.object_list})
+
+
+def issue_detail(request, slug):
+    """One issue with its items; staff may preview drafts and scheduled issues.
+
+    Template: ``items/issue_detail.html``. Context: ``issue``, ``previous_issue``, ``next_issue``.
+    """
+    if parse_date_or_none(slug) is None:
+        raise Http404("No issue on that date.")
+    issues = WeeklyIssue.objects.visible_to(request.user)
+    issue = get_object_or_404(issues.with_items(), slug=slug)
+    published = WeeklyIssue.objects.published()
+    context = {
+        "issue": issue,
+        "previous_issue": published.filter(issue_date__lt=issue.issue_date).order_by("-issue_date").first(),
+        "next_issue": published.filter(issue_date__gt=issue.issue_date).order_by("issue_date").first(),
+    }
+    response = render(request, "items/issue_detail.html", context)
+    if not issue.is_public:
+        add_never_cache_headers(response)
+    return response
+
+
+def parse_date_or_none(value):
+    try:
+        return parse_date(value)
+    except ValueError:
+        return None

@@ -1,0 +1,345 @@
+"""The instructor's admin, driven through its forms the way a browser posts them."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from items.models import Comment, Media, NewsItem, WeeklyIssue
+from tests.admin_forms import issue_form, item_form
+from tests.factories import (
+    CategoryFactory,
+    CommentFactory,
+    MediaFactory,
+    NewsItemFactory,
+    WeeklyIssueFactory,
+    png_upload,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def messages_of(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_instructor_creates_an_issue_with_three_items_then_adds_media(instructor_client):
+    dl, nlp = CategoryFactory(label="DL"), CategoryFactory(label="NLP")
+    rows = [
+        {
+            "position": "1",
+            "category": str(dl.pk),
+            "title": "NVIDIA apologizes",
+            "link": "https://example.org/a",
+        },
+        {"position": "2", "category": str(nlp.pk), "title": "GPT-3 fake blog posts", "link": ""},
+        {"position": "3", "category": str(nlp.pk), "title": "Sneak bad words past AI filters", "link": ""},
+    ]
+    response = instructor_client.post(reverse("admin:items_weeklyissue_add"), issue_form(items=rows))
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    issue = WeeklyIssue.objects.get()
+    assert [i.title for i in issue.items.order_by("position")] == [r["title"] for r in rows]
+    assert issue.status == "draft"
+
+    item = issue.items.get(position=1)
+    data = item_form(
+        issue,
+        dl,
+        title=item.title,
+        position=1,
+        link=item.link,
+        tags="hardware, gpus",
+        media=[
+            {
+                "kind": "photo",
+                "position": "1",
+                "image": png_upload(),
+                "alt_text": "A graphics card",
+                "caption": "RTX 3080",
+                "subfigure_label": "(a)",
+                "credit": "stevekc",
+                "licence": "CC-BY-NC",
+                "external_url": "",
+                "licence_url": "",
+            }
+        ],
+    )
+    response = instructor_client.post(reverse("admin:items_newsitem_change", args=[item.pk]), data)
+    assert response.status_code == 302
+    media = Media.objects.get()
+    assert (media.item, media.credit, media.subfigure_label) == (item, "stevekc", "(a)")
+    assert media.thumbnail
+    assert sorted(item.tags.names()) == ["gpus", "hardware"]
+
+
+def test_instructor_reorders_items_by_swapping_numbers(instructor_client):
+    issue = WeeklyIssueFactory(draft=True)
+    first = NewsItemFactory(issue=issue, position=1, title="First")
+    second = NewsItemFactory(issue=issue, position=2, title="Second")
+    third = NewsItemFactory(issue=issue, position=3, title="Third")
+    rows = [
+        {
+            "id": str(item.pk),
+            "issue": str(issue.pk),
+            "position": str(pos),
+            "category": str(item.category.pk),
+            "title": item.title,
+            "link": item.link,
+            "source": "",
+        }
+        for item, pos in [(first, 3), (second, 1), (third, 2)]
+    ]
+    data = issue_form(issue_date=issue.issue_date.isoformat(), items=rows, initial=3)
+    response = instructor_client.post(reverse("admin:items_weeklyissue_change", args=[issue.pk]), data)
+    assert response.status_code == 302
+    assert list(issue.items.order_by("position").values_list("title", flat=True)) == [
+        "Second",
+        "Third",
+        "First",
+    ]
+
+
+def test_duplicate_number_in_an_issue_is_a_form_error_and_loses_nothing(instructor_client):
+    issue = WeeklyIssueFactory(draft=True)
+    a = NewsItemFactory(issue=issue, position=1, title="Kept A")
+    b = NewsItemFactory(issue=issue, position=2, title="Kept B")
+    rows = [
+        {
+            "id": str(item.pk),
+            "issue": str(issue.pk),
+            "position": "1",
+            "category": str(item.category.pk),
+            "title": item.title + " edited",
+            "link": item.link,
+            "source": "",
+        }
+        for item in (a, b)
+    ]
+    data = issue_form(issue_date=issue.issue_date.isoformat(), items=rows, initial=2)
+    response = instructor_client.post(reverse("admin:items_weeklyissue_change", args=[issue.pk]), data)
+    assert response.status_code == 200
+    assert "Two items have the same number." in response.content.decode()
+    assert "Kept A edited" in response.content.decode()  # what was typed is still in the form
+    assert set(NewsItem.objects.values_list("title", "position")) == {("Kept A", 1), ("Kept B", 2)}
+
+
+def test_standalone_item_taking_a_used_number_gets_a_clear_error(instructor_client):
+    issue = WeeklyIssueFactory()
+    NewsItemFactory(issue=issue, position=1)
+    other = NewsItemFactory(issue=issue, position=2)
+    data = item_form(issue, other.category, title=other.title, position=1)
+    response = instructor_client.post(reverse("admin:items_newsitem_change", args=[other.pk]), data)
+    assert response.status_code == 200
+    assert "Another item in this issue already has this number." in response.content.decode()
+
+
+def test_blank_title_is_a_form_error(instructor_client):
+    category = CategoryFactory()
+    data = issue_form(items=[{"position": "1", "category": str(category.pk), "title": "   ", "link": ""}])
+    response = instructor_client.post(reverse("admin:items_weeklyissue_add"), data)
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert not WeeklyIssue.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (
+            SimpleUploadedFile("notes.png", b"this is not a picture", content_type="image/png"),
+            "Upload a valid image",
+        ),
+        (
+            SimpleUploadedFile("script.jpg", b"<script>alert(1)</script>", content_type="image/jpeg"),
+            "Upload a valid image",
+        ),
+    ],
+)
+def test_non_image_upload_is_refused_and_item_kept(instructor_client, upload, message):
+    item = NewsItemFactory(title="Original title")
+    data = item_form(
+        item.issue,
+        item.category,
+        title="Changed title",
+        position=item.position,
+        media=[{"kind": "photo", "position": "1", "image": upload, "alt_text": "x", "external_url": ""}],
+    )
+    response = instructor_client.post(reverse("admin:items_newsitem_change", args=[item.pk]), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    item.refresh_from_db()
+    assert item.title == "Original title" and not Media.objects.exists()
+
+
+def test_oversized_image_is_refused(instructor_client, settings):
+    settings.NEWSBOARD_MAX_UPLOAD_BYTES = 1000
+    item = NewsItemFactory()
+    data = item_form(
+        item.issue,
+        item.category,
+        title=item.title,
+        position=item.position,
+        media=[
+            {
+                "kind": "photo",
+                "position": "1",
+                "image": png_upload(size=(800, 800), color="#123456"),
+                "alt_text": "x",
+                "external_url": "",
+            }
+        ],
+    )
+    # A flat colour compresses well; add noise so the file is really over the limit.
+    response = instructor_client.post(reverse("admin:items_newsitem_change", args=[item.pk]), data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "the limit is" in body
+    assert not Media.objects.exists()
+
+
+def test_too_many_pixels_is_refused(instructor_client, settings):
+    settings.NEWSBOARD_MAX_IMAGE_PIXELS = 100
+    item = NewsItemFactory()
+    data = item_form(
+        item.issue,
+        item.category,
+        title=item.title,
+        position=item.position,
+        media=[
+            {
+                "kind": "photo",
+                "position": "1",
+                "image": png_upload(size=(20, 20)),
+                "alt_text": "x",
+                "external_url": "",
+            }
+        ],
+    )
+    response = instructor_client.post(reverse("admin:items_newsitem_change", args=[item.pk]), data)
+    assert response.status_code == 200
+    assert "pixels allowed" in response.content.decode()
+
+
+def test_media_needs_alt_text(instructor_client):
+    item = NewsItemFactory()
+    data = item_form(
+        item.issue,
+        item.category,
+        title=item.title,
+        position=item.position,
+        media=[{"kind": "photo", "position": "1", "image": png_upload(), "alt_text": "", "external_url": ""}],
+    )
+    response = instructor_client.post(reverse("admin:items_newsitem_change", args=[item.pk]), data)
+    assert response.status_code == 200
+    assert not Media.objects.exists()
+
+
+def test_deleting_a_category_in_use_is_refused_naming_the_items(instructor_client):
+    item = NewsItemFactory(title="PlaNet: Photo Geolocation")
+    url = reverse("admin:items_category_delete", args=[item.category.pk])
+    page = instructor_client.get(url).content.decode()
+    assert "would require deleting the following protected related objects" in page
+    assert "PlaNet: Photo Geolocation" in page
+    instructor_client.post(url, {"post": "yes"})
+    assert NewsItem.objects.filter(pk=item.pk).exists()
+
+
+def test_reused_link_warns_the_instructor(instructor_client):
+    earlier = NewsItemFactory(link="https://example.org/same-story")
+    later = NewsItemFactory(link="")
+    data = item_form(
+        later.issue,
+        later.category,
+        title=later.title,
+        position=later.position,
+        link="https://example.org/same-story",
+    )
+    response = instructor_client.post(
+        reverse("admin:items_newsitem_change", args=[later.pk]), data, follow=True
+    )
+    assert any("already used in" in m and str(earlier.issue) in m for m in messages_of(response))
+
+
+def test_publish_and_unpublish_actions(instructor_client):
+    issue = WeeklyIssueFactory(draft=True)
+    url = reverse("admin:items_weeklyissue_changelist")
+    instructor_client.post(url, {"action": "publish", "_selected_action": [issue.pk]})
+    assert WeeklyIssue.objects.published().get() == issue
+    instructor_client.post(url, {"action": "unpublish", "_selected_action": [issue.pk]})
+    assert not WeeklyIssue.objects.published().exists()
+
+
+def test_hide_and_restore_comments_from_the_admin(instructor_client):
+    comment = CommentFactory()
+    url = reverse("admin:items_comment_changelist")
+    instructor_client.post(url, {"action": "hide", "_selected_action": [comment.pk]})
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.HIDDEN
+    instructor_client.post(url, {"action": "restore", "_selected_action": [comment.pk]})
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.VISIBLE
+    assert instructor_client.get(url + "?status__exact=visible").status_code == 200
+
+
+def test_instructor_autocomplete_finds_evidence_items(instructor_client):
+    NewsItemFactory(title="Curling robots")
+    response = instructor_client.get(
+        "/admin/autocomplete/",
+        {"term": "curling", "app_label": "items", "model_name": "insight", "field_name": "evidence"},
+    )
+    assert response.status_code == 200
+    assert "Curling robots" in response.json()["results"][0]["text"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "admin:items_weeklyissue_changelist",
+        "admin:items_weeklyissue_add",
+        "admin:items_newsitem_changelist",
+        "admin:items_category_changelist",
+        "admin:items_insight_changelist",
+        "admin:items_comment_changelist",
+        "admin:items_discussion_changelist",
+        "admin:taggit_tag_changelist",
+    ],
+)
+def test_instructors_can_curate_and_moderate(instructor_client, url):
+    assert instructor_client.get(reverse(url)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "admin:auth_user_changelist",
+        "admin:auth_user_add",
+        "admin:auth_group_changelist",
+        "admin:auth_group_add",
+    ],
+)
+def test_instructors_cannot_manage_users_or_groups(instructor_client, url):
+    assert instructor_client.get(reverse(url)).status_code == 403
+
+
+def test_instructor_admin_index_does_not_offer_users(instructor_client):
+    page = instructor_client.get(reverse("admin:index")).content.decode()
+    assert "Weekly issues" in page and "Users" not in page
+
+
+def test_students_cannot_reach_the_admin(student_client):
+    response = student_client.get(reverse("admin:items_weeklyissue_changelist"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_every_changelist_and_change_page_renders(instructor_client):
+    item = NewsItemFactory()
+    MediaFactory(item=item)
+    comment = CommentFactory()
+    for name, obj in [
+        ("weeklyissue", item.issue),
+        ("newsitem", item),
+        ("category", item.category),
+        ("comment", comment),
+        ("discussion", comment.discussion),
+    ]:
+        assert instructor_client.get(reverse(f"admin:items_{name}_change", args=[obj.pk])).status_code == 200

@@ -1,0 +1,62 @@
+"""Issue pages and who sees drafts and scheduled issues."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import NewsItemFactory, WeeklyIssueFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def issues():
+    return {
+        "public": WeeklyIssueFactory(),
+        "draft": WeeklyIssueFactory(draft=True),
+        "scheduled": WeeklyIssueFactory(scheduled=True),
+    }
+
+
+@pytest.mark.parametrize("who", ["anonymous", "student"])
+@pytest.mark.parametrize("state", ["draft", "scheduled"])
+def test_readers_never_see_unpublished_issues(client, student, issues, who, state):
+    if who == "student":
+        client.force_login(student)
+    issue = issues[state]
+    item = NewsItemFactory(issue=issue, title=f"Secret {state} item")
+    assert client.get(issue.get_absolute_url()).status_code == 404
+    assert client.get(item.get_absolute_url()).status_code == 404
+    for url in [reverse("items:home"), reverse("items:issue_list"), item.category.get_absolute_url()]:
+        assert f"Secret {state} item" not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("state", ["draft", "scheduled"])
+def test_instructors_preview_unpublished_issues_with_a_warning(instructor_client, issues, state):
+    issue = issues[state]
+    item = NewsItemFactory(issue=issue)
+    response = instructor_client.get(issue.get_absolute_url())
+    assert response.status_code == 200
+    assert "only instructors can see this" in response.content.decode()
+    assert "no-cache" in response["Cache-Control"]
+    assert instructor_client.get(item.get_absolute_url()).status_code == 200
+    # Staff preview does not leak into public listings.
+    assert item.title not in instructor_client.get(reverse("items:issue_list")).content.decode()
+
+
+def test_public_issue_is_visible_to_everyone(client, issues):
+    NewsItemFactory(issue=issues["public"], title="Visible item")
+    response = client.get(issues["public"].get_absolute_url())
+    assert response.status_code == 200
+    assert "Visible item" in response.content.decode()
+    assert "only instructors" not in response.content.decode()
+
+
+@pytest.mark.parametrize("slug", ["2020-13-45", "2020-02-30", "1999-01-01"])
+def test_malformed_or_unknown_dates_are_404(client, slug):
+    assert client.get(f"/issues/{slug}/").status_code == 404
+
+
+def test_item_url_with_old_slug_redirects_to_the_current_one(client):
+    item = NewsItemFactory(title="New title")
+    response = client.get(reverse("items:item_detail", kwargs={"pk": item.pk, "slug": "old-title"}))
+    assert response.status_code == 301 and response["Location"] == item.get_absolute_url()
