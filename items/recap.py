@@ -544,6 +544,7 @@ def export_item(item):
         if item.excerpt_title:
             lines.append(f"   ### {item.excerpt_title}")
         lines.extend(f"   {line}" if line else "" for line in excerpt.split("\n") if excerpt)
+        lines.append("")
     return lines
 
 
@@ -568,7 +569,7 @@ def export_recap(recap):
         lines = [f"# {issue.heading}", ""]
         for item in issue.items:
             lines.extend(export_item(item))
-        blocks.append("\n".join(lines))
+        blocks.append("\n".join(lines).rstrip())
     if recap.insights:
         blocks.append(
             "\n".join(["## Insights", ""] + [export_insight(insight) for insight in recap.insights])
@@ -592,7 +593,7 @@ def recap_from_issues(issues, insights=(), discussion_prompt=""):
                         link=item.link,
                         excerpt_title=item.excerpt_title,
                         excerpt=normalise_text(item.excerpt),
-                        tags=[tag.name for tag in item.tags.all()],
+                        tags=sorted(tag.name for tag in item.tags.all()),
                     )
                     for item in issue.items.all()
                 ],
