@@ -587,7 +587,7 @@ def recap_from_issues(issues, insights=(), discussion_prompt=""):
                 date=issue.issue_date,
                 items=[
                     RecapItem(
-                        position=item.position,
+                        position=position,
                         category=item.category.label,
                         title=item.title,
                         link=item.link,
@@ -595,7 +595,8 @@ def recap_from_issues(issues, insights=(), discussion_prompt=""):
                         excerpt=normalise_text(item.excerpt),
                         tags=sorted(tag.name for tag in item.tags.all()),
                     )
-                    for item in issue.items.all()
+                    # Numbered as on a slide, so a gap left by a deleted item still imports.
+                    for position, item in enumerate(issue.items.all(), start=1)
                 ],
             )
             for issue in issues
