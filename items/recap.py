@@ -529,7 +529,8 @@ def parse_recap(text, *, year=None, term_start=None):
     Dates take ``year`` when given; otherwise the first such day on or after ``term_start``
     (default: the start of the current term), so "Jan. 8th" after a fall term is next year.
     """
-    return _Parser(year, term_start).parse(text)
+    # A byte-order mark from a Windows editor would otherwise hide the first heading.
+    return _Parser(year, term_start).parse(text.lstrip("\ufeff"))
 
 
 def export_item(item):

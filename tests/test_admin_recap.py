@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from items.models import Category, NewsItem, WeeklyIssue
-from tests.factories import CategoryFactory, NewsItemFactory, WeeklyIssueFactory
+from tests.factories import CategoryFactory, NewsItemFactory, UserFactory, WeeklyIssueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,13 @@ def test_the_changelist_links_to_the_import_page(instructor_client):
 
 def test_students_cannot_reach_the_import_page(student_client):
     assert student_client.get(URL).status_code == 302
+
+
+def test_staff_without_the_add_permission_are_refused(client):
+    client.force_login(UserFactory(username="helper", is_staff=True))
+    assert client.get(URL).status_code == 403
+    assert client.post(URL, {"text": WEEK, "year": "2020", "confirm": "1"}).status_code == 403
+    assert not WeeklyIssue.objects.exists()
 
 
 def test_paste_preview_confirm_creates_a_draft(instructor_client):

@@ -108,6 +108,11 @@ def test_build_up_slides_merge_and_the_last_wording_wins():
     ]
 
 
+def test_windows_line_endings_and_a_byte_order_mark_are_read():
+    (issue,) = parse_recap("\ufeff# ML Weekly (Oct. 2nd)\r\n1. **(ML)** Distill\r\n", year=2020).issues
+    assert issue.date == datetime.date(2020, 10, 2) and issue.items[0].title == "Distill"
+
+
 def test_new_category_label_on_the_slide_means_the_category():
     (issue,) = parse_recap("# ML Weekly (Dec. 4th)\n1. **(NEW! Ethics!)** Timnit Gebru", year=2020).issues
     assert issue.items[0].category == "Ethics"

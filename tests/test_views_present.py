@@ -110,7 +110,9 @@ def test_the_page_makes_no_external_requests(client, week):
     assert "http://" not in page.split("<svg")[1].split("</svg>")[0]
 
 
-def test_term_deck_strings_the_weeks_then_insights_then_open_discussion(client, week):
+def test_term_deck_strings_the_weeks_then_insights_then_open_discussion(
+    client, week, django_assert_max_num_queries
+):
     later = WeeklyIssueFactory(issue_date=datetime.date(2020, 10, 2))
     NewsItemFactory(issue=later, position=1, title="Distill")
     WeeklyIssueFactory(issue_date=datetime.date(2020, 10, 9), draft=True)
@@ -118,7 +120,8 @@ def test_term_deck_strings_the_weeks_then_insights_then_open_discussion(client, 
     InsightFactory(number=2, body="Solving problems")
     InsightFactory(number=3, is_published=False, body="Not yet")
     url = reverse("items:term_present", kwargs={"start": "2020-09-01", "end": "2020-12-31"})
-    page = client.get(url).content.decode()
+    with django_assert_max_num_queries(12):
+        page = client.get(url).content.decode()
     kinds = [kind for kind, _ in slides(page)]
     assert kinds == ["title"] + ["title", "list", "detail", "list", "list", "detail"] + [
         "title",
