@@ -81,7 +81,6 @@ class WeeklyIssueAdmin(admin.ModelAdmin):
     date_hierarchy = "issue_date"
     inlines = [NewsItemInline]
     actions = ["publish", "unpublish", "export_markdown"]
-    change_list_template = "admin/items/weeklyissue/change_list.html"
     fieldsets = [
         (None, {"fields": ["title", "issue_date", "introduction"]}),
         (
