@@ -295,14 +295,14 @@ class _Parser:
         if issue_heading and level <= 2:
             if issue_heading["date"] is None:
                 self.error(number, "the week heading needs its date, e.g. # ML Weekly (Oct. 9th)")
-                self.start_section("invalid")
+                self.start_rejected_week(number)
                 return
             date = parse_date(issue_heading["date"], year=self.year, term_start=self.term_start)
             if date is None:
                 self.error(
                     number, f"unknown date '{issue_heading['date'].strip()}' (write it like Sept. 18th)"
                 )
-                self.start_section("invalid")
+                self.start_rejected_week(number)
                 return
             self.start_section("issue")
             self.issue = self.issues.setdefault(date, RecapIssue(date=date, line=number))
@@ -330,6 +330,11 @@ class _Parser:
         if self.section in ("insights", "discussion") and level >= 2:
             return
         self.start_section("other")
+
+    def start_rejected_week(self, number):
+        """Keep checking the items of a week whose heading is wrong, without keeping the week."""
+        self.start_section("issue")
+        self.issue = RecapIssue(date=None, line=number)
 
     def start_heading_excerpt(self, number, title):
         if self.excerpt and self.excerpt.lines == [] and not self.excerpt.title:

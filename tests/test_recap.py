@@ -203,10 +203,11 @@ def test_errors_name_the_line_and_what_is_wrong(text, line, message):
 
 
 def test_every_problem_is_reported_at_once_in_line_order():
-    text = "# ML Weekly (Oct. 9th)\n1. No label\n2. (DL) B\n# ML Weekly (Sept. 31st)\n"
+    text = "# ML Weekly (Oct. 9th)\n1. No label\n2. (DL) B\n# ML Weekly (Sept. 31st)\n1. (DL) A\n2. oops\n"
     with pytest.raises(RecapError) as caught:
         parse_recap(text, year=2020)
-    assert [problem.line for problem in caught.value] == [2, 4]
+    # The items under a rejected heading are still checked, and not reported as homeless.
+    assert [problem.line for problem in caught.value] == [2, 4, 6]
     assert str(caught.value).startswith("line 2: item without a category label")
 
 
