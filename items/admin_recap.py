@@ -4,6 +4,8 @@ The preview and the confirmation both parse the submitted text again, so what is
 exactly what was previewed and nothing is created from a recap with errors.
 """
 
+import hashlib
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,6 +41,7 @@ class RecapImportForm(forms.Form):
         required=False, label="Update weeks and insights already on the board (rewrites their items)"
     )
     confirm_new_categories = forms.BooleanField(required=False, label="Create the new categories listed")
+    previewed = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
@@ -54,6 +57,8 @@ class RecapImportForm(forms.Form):
                 ) from error
         if not (data.get("text") or "").strip():
             raise ValidationError("Paste a recap or choose a file.")
+        # Browsers send a textarea with CRLF; the previewed file may have had LF.
+        data["text"] = data["text"].replace("\r\n", "\n")
         return data
 
 
@@ -73,12 +78,16 @@ def import_recap_view(model_admin, request):
             problems = list(error)
         if recap is not None:
             plan = services.recap_plan(recap)
+            digest = preview_digest(form.cleaned_data)
             if "confirm" in request.POST:
-                done = confirm_import(request, form, recap, plan)
-                if done:
+                if form.cleaned_data["previewed"] != digest:
+                    messages.warning(
+                        request, "The recap changed since the preview: check this preview, then confirm."
+                    )
+                elif confirm_import(request, form, recap, plan):
                     return redirect(reverse("admin:items_weeklyissue_changelist"))
             # The preview carries the text on, so an uploaded file need not be sent again.
-            form = RecapImportForm(initial={**form.cleaned_data, "file": None})
+            form = RecapImportForm(initial={**form.cleaned_data, "file": None, "previewed": digest})
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
@@ -89,6 +98,11 @@ def import_recap_view(model_admin, request):
         "problems": problems,
     }
     return TemplateResponse(request, "admin/items/weeklyissue/import_recap.html", context)
+
+
+def preview_digest(data):
+    """Ties a confirmation to the text and year that were previewed."""
+    return hashlib.sha256(f"{data['year']}\n{data['text']}".encode()).hexdigest()
 
 
 def confirm_import(request, form, recap, plan):
