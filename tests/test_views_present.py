@@ -154,3 +154,16 @@ def test_recap_md_is_the_issue_in_the_course_format(client, week):
     text = response.content.decode()
     assert text.startswith("# ML Weekly (Sept. 25th)\n\n1. **(NLP)** Sneak bad words\n")
     assert "   Dynabench is…" in text
+
+
+@pytest.mark.parametrize(
+    ("who", "sees_draft"), [("anonymous", False), ("student", False), ("instructor", True)]
+)
+def test_term_deck_shows_drafts_to_staff_only(client, student, instructor, week, who, sees_draft):
+    draft = WeeklyIssueFactory(issue_date=datetime.date(2020, 10, 9), draft=True)
+    NewsItemFactory(issue=draft, position=1, title="Draft story")
+    if who != "anonymous":
+        client.force_login(student if who == "student" else instructor)
+    response = client.get(reverse("items:term_present", kwargs={"start": "2020-09-01", "end": "2020-12-31"}))
+    assert ("Draft story" in response.content.decode()) is sees_draft
+    assert ("no-cache" in response.get("Cache-Control", "")) is sees_draft
