@@ -23,7 +23,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"]["NAME"] = os.path.join(  # noqa: F405
         tempfile.mkdtemp(prefix="newsboard-test-db-"), "test.sqlite3"
     )
-    # A throwaway database needs no durability: skipping fsync keeps the suite as fast as memory.
+    # A throwaway database needs no durability: skip the fsyncs.
     DATABASES["default"]["OPTIONS"]["init_command"] = DATABASES["default"]["OPTIONS"][  # noqa: F405
         "init_command"
     ].replace("synchronous=NORMAL", "synchronous=OFF")
