@@ -45,7 +45,7 @@ class Browser:
         self.post("/accounts/login/", credentials)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_simultaneous_comments_are_all_saved(live_server):
     discussion = DiscussionFactory()
     users = [UserFactory(username=f"concurrent{n}") for n in range(STUDENTS)]

@@ -1,5 +1,6 @@
 """Real headless Chromium through Playwright, against pytest-django's live server."""
 
+import importlib
 import os
 import shutil
 
@@ -42,3 +43,19 @@ def new_page(chromium):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def instructors_group(transactional_db):
+    """Recreate the Instructors group: transactional tests flush what data migrations made."""
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module("items.migrations.0002_instructors_group")
+    group, _ = Group.objects.get_or_create(name="Instructors")
+    for app_label, models in migration.INSTRUCTOR_PERMISSIONS.items():
+        for model, actions in models.items():
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label=app_label, codename__in=[f"{a}_{model}" for a in actions]
+                )
+            )

@@ -6,7 +6,7 @@ from items.models import Comment, Discussion
 from tests.factories import DiscussionFactory, InstructorFactory
 from tests.xss import XSS_PAYLOADS
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery staple"
 
