@@ -162,7 +162,14 @@ def test_private_board_puts_public_pages_behind_sign_in(client, private_board, n
 
 
 def test_private_board_keeps_account_pages_open(client, private_board):
-    for name in ["login", "signup", "password_reset", "password_reset_done", "password_reset_complete"]:
+    for name in [
+        "login",
+        "signup",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_complete",
+        "admin:login",
+    ]:
         assert client.get(reverse(name)).status_code == 200, name
     assert client.get("/static/css/board.css").status_code in {200, 404}
     assert client.get("/healthz").status_code != 302
