@@ -1,5 +1,6 @@
 """Every write that carries a rule. Views and the admin call these; they never write directly."""
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,6 +15,8 @@ from django.utils import timezone
 from items import permissions
 from items.models import Comment, CommentReport, Discussion, NewsItem, Profile, WeeklyIssue
 from items.rendering import render_comment
+
+logger = logging.getLogger(__name__)
 
 # Positions are at most this; a move parks items above it so swaps never collide.
 POSITION_PARKING_OFFSET = 10000
@@ -336,4 +339,8 @@ def send_reply_notification(comment):
     }
     subject = f"{context['replier']} replied to your comment on “{comment.discussion.title}”"
     body = render_to_string("items/email/reply_notification.txt", context)
-    send_mail(subject, body, None, [recipient.email], fail_silently=True)
+    try:
+        send_mail(subject, body, None, [recipient.email])
+    except Exception:
+        # The comment is already saved; a mail server hiccup must not turn that into an error page.
+        logger.exception("Reply notification for comment %s could not be sent", comment.pk)

@@ -288,3 +288,17 @@ class TestReplyNotifications:
         with django_capture_on_commit_callbacks(execute=True):
             services.comment_approve(comment=reply, by=parent.author)
         assert len(mailoutbox) == 1
+
+
+def test_a_failing_mail_server_never_breaks_posting(
+    discussion, student, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP down")
+
+    monkeypatch.setattr(services, "send_mail", broken)
+    parent = post(discussion, student)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = post(discussion, UserFactory(), parent=parent)
+    assert Comment.objects.filter(pk=reply.pk).exists()
+    assert "could not be sent" in caplog.text
