@@ -243,7 +243,7 @@ class CommentAdmin(admin.ModelAdmin):
     readonly_fields = ["discussion", "author", "parent", "body", "created_at", "edited_at", "status"]
     fields = readonly_fields + ["is_pinned"]
     inlines = [CommentReportInline]
-    actions = ["hide", "restore"]
+    actions = ["hide", "restore", "approve", "reject"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author", "discussion").with_report_counts()
@@ -266,6 +266,20 @@ class CommentAdmin(admin.ModelAdmin):
         for comment in queryset:
             services.comment_restore(comment=comment, by=request.user)
         self.message_user(request, f"Restored {len(queryset)} comment(s).", messages.SUCCESS)
+
+    @admin.action(description="Approve the selected pending comments", permissions=["change"])
+    def approve(self, request, queryset):
+        pending = queryset.filter(status=Comment.Status.PENDING)
+        for comment in pending:
+            services.comment_approve(comment=comment, by=request.user)
+        self.message_user(request, f"Approved {len(pending)} pending comment(s).", messages.SUCCESS)
+
+    @admin.action(description="Reject the selected pending comments", permissions=["change"])
+    def reject(self, request, queryset):
+        pending = queryset.filter(status=Comment.Status.PENDING)
+        for comment in pending:
+            services.comment_reject(comment=comment, by=request.user)
+        self.message_user(request, f"Rejected {len(pending)} pending comment(s).", messages.SUCCESS)
 
 
 @admin.register(Profile)

@@ -1,7 +1,7 @@
 """The query shapes public pages use. ``published()`` is the one door to public content."""
 
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 
@@ -116,6 +116,21 @@ class CommentQuerySet(models.QuerySet):
         from items.models import Comment
 
         return self.filter(status__in=[Comment.Status.VISIBLE, Comment.Status.DELETED])
+
+    def for_thread(self):
+        """Comments with author, profile and an ``author_is_instructor`` flag, in one query."""
+        from django.contrib.auth import get_user_model
+
+        from items.permissions import INSTRUCTORS_GROUP
+
+        memberships = get_user_model().groups.through.objects.filter(
+            user_id=OuterRef("author_id"), group__name=INSTRUCTORS_GROUP
+        )
+        return (
+            self.select_related("author__profile")
+            .annotate(author_is_instructor=Exists(memberships))
+            .order_by("created_at", "pk")
+        )
 
     def with_report_counts(self):
         """Annotate ``report_count``: unresolved reports on each comment."""

@@ -1,14 +1,33 @@
 """Every write that carries a rule. Views and the admin call these; they never write directly."""
 
+import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max, ProtectedError
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from items.models import Category, Comment, Discussion, Insight, NewsItem, WeeklyIssue
+from items import permissions
+from items.models import (
+    Category,
+    Comment,
+    CommentReport,
+    Discussion,
+    Insight,
+    NewsItem,
+    Profile,
+    WeeklyIssue,
+)
+from items.rendering import render_comment
+
+logger = logging.getLogger(__name__)
 
 # Positions are at most this; a move parks items above it so swaps never collide.
 POSITION_PARKING_OFFSET = 10000
@@ -67,12 +86,275 @@ def _set_comment_status(comment, status):
 
 def comment_hide(*, comment, by=None):
     """Hide ``comment`` from everyone but instructors; its replies keep their place."""
-    return _set_comment_status(comment, Comment.Status.HIDDEN)
+    _require_moderator(by)
+    with transaction.atomic():
+        comment.reports.update(resolved=True)
+        return _set_comment_status(comment, Comment.Status.HIDDEN)
 
 
 def comment_restore(*, comment, by=None):
-    """Make a hidden or pending comment visible again."""
-    return _set_comment_status(comment, Comment.Status.VISIBLE)
+    """Make a hidden or pending comment visible again (its reports count as handled)."""
+    _require_moderator(by)
+    with transaction.atomic():
+        comment.reports.update(resolved=True)
+        return _set_comment_status(comment, Comment.Status.VISIBLE)
+
+
+# Discussion: every comment write goes through the functions below.
+
+
+class RateLimited(ValidationError):
+    """Too many comments in a short time; the form keeps the text."""
+
+
+def display_name(user):
+    """The name a reader sees for ``user``: the display name, else the username."""
+    if user is None:
+        return "[deleted user]"
+    try:
+        name = user.profile.display_name
+    except Profile.DoesNotExist:
+        name = ""
+    return name or user.get_username()
+
+
+def _require_moderator(by):
+    if by is not None and not permissions.is_moderator(by):
+        raise PermissionDenied("Only instructors can moderate comments.")
+
+
+def _check_rate_limit(author):
+    if permissions.is_moderator(author):
+        return
+    now = timezone.now()
+    recent = Comment.objects.filter(author=author, created_at__gte=now - timedelta(days=1))
+    per_minute = settings.NEWSBOARD_COMMENTS_PER_MINUTE
+    per_day = settings.NEWSBOARD_COMMENTS_PER_DAY
+    if recent.filter(created_at__gte=now - timedelta(minutes=1)).count() >= per_minute:
+        raise RateLimited(
+            f"You have posted {per_minute} comments in the last minute. "
+            "Please wait a minute and send it again: your text is kept below.",
+            code="rate_limited",
+        )
+    if recent.count() >= per_day:
+        raise RateLimited(
+            f"You have posted {per_day} comments today, the daily limit. "
+            "Your text is kept below; please try again tomorrow.",
+            code="rate_limited",
+        )
+
+
+def _check_length(body):
+    limit = settings.NEWSBOARD_COMMENT_MAX_LENGTH
+    if len(body) > limit:
+        raise ValidationError(
+            {"body": f"Comments are at most {limit:,} characters; this one has {len(body):,}."},
+            code="max_length",
+        )
+    if not body.strip():
+        raise ValidationError({"body": "Write something first."}, code="required")
+
+
+def _existing_submission(author, submit_token):
+    if submit_token is None:
+        return None
+    return Comment.objects.filter(author=author, submit_token=submit_token).first()
+
+
+def comment_create(*, discussion, author, body, parent=None, submit_token=None):
+    """Post a comment (or a reply to ``parent``) and return it.
+
+    Validates length, rate limit, the discussion's lock and the parent; pending when the
+    discussion is pre-moderated. The same ``submit_token`` twice returns the first comment,
+    so a double-clicked submit makes one comment. The parent's author gets an email once
+    the comment is visible and committed.
+    """
+    if not permissions.can_post(author, discussion):
+        raise PermissionDenied("This discussion is locked: no new comments.")
+    if existing := _existing_submission(author, submit_token):
+        return existing
+    _check_length(body)
+    try:
+        with transaction.atomic():
+            # Lock the discussion row: posts to one discussion queue here, so the lock
+            # check and the denormalised counts stay right under concurrent posting.
+            discussion = Discussion.objects.select_for_update().get(pk=discussion.pk)
+            if discussion.is_locked:
+                raise PermissionDenied("This discussion is locked: no new comments.")
+            _check_rate_limit(author)
+            if parent is not None and (
+                parent.discussion_id != discussion.pk or parent.status != Comment.Status.VISIBLE
+            ):
+                raise ValidationError({"parent": "You can only reply to a visible comment here."})
+            premoderated = discussion.is_premoderated and not permissions.is_moderator(author)
+            comment = Comment(
+                discussion=discussion,
+                author=author,
+                parent=parent,
+                depth=parent.depth + 1 if parent else 0,
+                body=body,
+                body_html=render_comment(body),
+                status=Comment.Status.PENDING if premoderated else Comment.Status.VISIBLE,
+                submit_token=submit_token,
+            )
+            comment.full_clean()
+            comment.save()
+            discussion_refresh_counts(discussion)
+            if comment.status == Comment.Status.VISIBLE:
+                _notify_parent_author_on_commit(comment)
+    except (IntegrityError, ValidationError):
+        # A simultaneous double submit: the other request saved it first.
+        if existing := _existing_submission(author, submit_token):
+            return existing
+        raise
+    return comment
+
+
+def comment_edit(*, comment, by, body):
+    """Change the text of ``by``'s own comment within the edit window; marks it edited."""
+    if not permissions.can_edit(by, comment):
+        raise PermissionDenied(
+            f"You can edit your own comments for {settings.NEWSBOARD_COMMENT_EDIT_MINUTES} minutes."
+        )
+    _check_length(body)
+    with transaction.atomic():
+        comment.body = body
+        comment.body_html = render_comment(body)
+        comment.edited_at = timezone.now()
+        comment.full_clean()
+        comment.save(update_fields=["body", "body_html", "edited_at"])
+    return comment
+
+
+def comment_delete(*, comment, by):
+    """The author removes their comment: it shows as "[deleted]" and its replies stay."""
+    if not permissions.can_delete(by, comment):
+        raise PermissionDenied("You can only delete your own comments.")
+    return _set_comment_status(comment, Comment.Status.DELETED)
+
+
+def comment_report(*, comment, by, reason):
+    """Report ``comment`` to the instructors with a reason; once per reader."""
+    if not permissions.can_report(by, comment):
+        raise PermissionDenied("You cannot report this comment.")
+    report = CommentReport(comment=comment, reporter=by, reason=reason.strip())
+    with transaction.atomic():
+        report.full_clean()
+        report.save()
+    return report
+
+
+def comment_approve(*, comment, by=None):
+    """Publish a pending comment (pre-moderation); its parent's author is told on commit."""
+    _require_moderator(by)
+    if comment.status != Comment.Status.PENDING:
+        raise ValidationError("Only a pending comment can be approved.")
+    with transaction.atomic():
+        _set_comment_status(comment, Comment.Status.VISIBLE)
+        _notify_parent_author_on_commit(comment)
+    return comment
+
+
+def comment_reject(*, comment, by=None):
+    """Keep a pending comment from readers: it becomes hidden."""
+    _require_moderator(by)
+    if comment.status != Comment.Status.PENDING:
+        raise ValidationError("Only a pending comment can be rejected.")
+    return _set_comment_status(comment, Comment.Status.HIDDEN)
+
+
+def comment_pin(*, comment, by=None, pinned=True):
+    """Pin ``comment`` to the top of its discussion (or unpin it)."""
+    _require_moderator(by)
+    with transaction.atomic():
+        comment.is_pinned = pinned
+        comment.full_clean()
+        comment.save(update_fields=["is_pinned"])
+    return comment
+
+
+def _set_discussion_lock(discussion, by, locked):
+    _require_moderator(by)
+    with transaction.atomic():
+        discussion.is_locked = locked
+        discussion.full_clean()
+        discussion.save(update_fields=["is_locked"])
+    return discussion
+
+
+def discussion_lock(*, discussion, by=None):
+    """No new comments until unlocked."""
+    return _set_discussion_lock(discussion, by, True)
+
+
+def discussion_unlock(*, discussion, by=None):
+    return _set_discussion_lock(discussion, by, False)
+
+
+def _get_or_create_discussion(lookup, defaults):
+    # The OneToOne on issue/item makes the database refuse a second discussion, so two
+    # first visitors at once end with the same row.
+    try:
+        with transaction.atomic():
+            discussion, _ = Discussion.objects.get_or_create(**lookup, defaults=defaults)
+    except IntegrityError:
+        discussion = Discussion.objects.get(**lookup)
+    return discussion
+
+
+def discussion_for_issue(issue):
+    """The discussion of a weekly issue, created the first time someone needs it."""
+    return _get_or_create_discussion(
+        {"issue": issue},
+        {
+            "title": f"{issue.title}, {issue.issue_date:%a %-d %b %Y}",
+            "slug": f"week-{issue.issue_date.isoformat()}",
+            "prompt": "What stood out for you this week?",
+        },
+    )
+
+
+def discussion_for_item(item):
+    """The discussion of a news item, created the first time someone needs it."""
+    return _get_or_create_discussion(
+        {"item": item},
+        {
+            "title": item.title[:200],
+            "slug": f"item-{item.pk}-{item.slug}"[:100].strip("-"),
+            "prompt": "What do you make of this story?",
+        },
+    )
+
+
+def _notify_parent_author_on_commit(comment):
+    parent = comment.parent
+    if parent is None or parent.author is None or not parent.author.email:
+        return
+    if parent.author_id == comment.author_id:
+        return
+    if Profile.objects.filter(user_id=parent.author_id, notify_replies=False).exists():
+        return
+    transaction.on_commit(lambda: send_reply_notification(comment))
+
+
+def send_reply_notification(comment):
+    """Email the parent comment's author about a reply (plain text, with a permalink)."""
+    recipient = comment.parent.author
+    context = {
+        "comment": comment,
+        "replier": display_name(comment.author),
+        "recipient": display_name(recipient),
+        "url": settings.NEWSBOARD_SITE_URL + comment.get_absolute_url(),
+        "settings_url": settings.NEWSBOARD_SITE_URL + reverse("account_settings"),
+        "site_name": settings.NEWSBOARD_SITE_NAME,
+    }
+    subject = f"{context['replier']} replied to your comment on “{comment.discussion.title}”"
+    body = render_to_string("items/email/reply_notification.txt", context)
+    try:
+        send_mail(subject, body, None, [recipient.email])
+    except Exception:
+        # The comment is already saved; a mail server hiccup must not turn that into an error page.
+        logger.exception("Reply notification for comment %s could not be sent", comment.pk)
 
 
 class RecapConflict(Exception):

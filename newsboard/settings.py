@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsboard.middleware.BoardLoginRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "newsboard.urls"
@@ -205,6 +206,20 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsboard@localhost")
 NEWSBOARD_MAX_UPLOAD_BYTES = env_int("NEWSBOARD_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 NEWSBOARD_MAX_IMAGE_PIXELS = env_int("NEWSBOARD_MAX_IMAGE_PIXELS", 40_000_000)
 NEWSBOARD_SITE_NAME = os.environ.get("NEWSBOARD_SITE_NAME", "ML Weekly — course news board")
+
+# Accounts and discussion.
+# Private courses: every page needs sign-in (sign-in, sign-up and password reset stay open).
+NEWSBOARD_LOGIN_REQUIRED = env_bool("NEWSBOARD_LOGIN_REQUIRED", False)
+# Path prefixes that stay open even then: health checks and static files.
+NEWSBOARD_LOGIN_EXEMPT_PREFIXES = env_list(
+    "NEWSBOARD_LOGIN_EXEMPT_PREFIXES", "/healthz,/static/,/favicon.ico"
+)
+# Absolute links in emails (reply notifications): the board's public address.
+NEWSBOARD_SITE_URL = os.environ.get("NEWSBOARD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+NEWSBOARD_COMMENT_MAX_LENGTH = env_int("NEWSBOARD_COMMENT_MAX_LENGTH", 5000)
+NEWSBOARD_COMMENT_EDIT_MINUTES = env_int("NEWSBOARD_COMMENT_EDIT_MINUTES", 15)
+NEWSBOARD_COMMENTS_PER_MINUTE = env_int("NEWSBOARD_COMMENTS_PER_MINUTE", 5)
+NEWSBOARD_COMMENTS_PER_DAY = env_int("NEWSBOARD_COMMENTS_PER_DAY", 50)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -5,12 +5,17 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from newsboard import accounts
+
 admin.site.site_header = "ML Weekly — instructor admin"
 admin.site.site_title = "ML Weekly admin"
 admin.site.index_title = "Curate the board"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/settings/", accounts.account_settings, name="account_settings"),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("", include("items.urls")),
 ]
 

@@ -128,3 +128,18 @@ class CommentFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     body = factory.Sequence(lambda n: f"Comment number {n}")
     body_html = factory.LazyAttribute(lambda c: f"<p>{c.body}</p>")
+
+
+class SuperuserFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"admin{n}")
+    is_staff = True
+    is_superuser = True
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "items.Profile"
+        django_get_or_create = ["user"]
+
+    user = factory.SubFactory(UserFactory)
+    display_name = factory.Sequence(lambda n: f"Reader {n}")

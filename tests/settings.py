@@ -16,3 +16,14 @@ from newsboard.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+# SQLite tests use a file, not memory: the live-server tests then exercise real concurrent
+# connections (WAL, IMMEDIATE transactions, busy timeout) as the production server does.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"]["NAME"] = os.path.join(  # noqa: F405
+        tempfile.mkdtemp(prefix="newsboard-test-db-"), "test.sqlite3"
+    )
+    # A throwaway database needs no durability: skip the fsyncs.
+    DATABASES["default"]["OPTIONS"]["init_command"] = DATABASES["default"]["OPTIONS"][  # noqa: F405
+        "init_command"
+    ].replace("synchronous=NORMAL", "synchronous=OFF")

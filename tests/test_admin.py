@@ -343,3 +343,18 @@ def test_every_changelist_and_change_page_renders(instructor_client):
         ("discussion", comment.discussion),
     ]:
         assert instructor_client.get(reverse(f"admin:items_{name}_change", args=[obj.pk])).status_code == 200
+
+
+def test_approve_and_reject_pending_comments_from_the_admin(instructor_client):
+    approved = CommentFactory(status=Comment.Status.PENDING)
+    rejected = CommentFactory(status=Comment.Status.PENDING)
+    visible = CommentFactory()
+    url = reverse("admin:items_comment_changelist")
+    instructor_client.post(url, {"action": "approve", "_selected_action": [approved.pk, visible.pk]})
+    instructor_client.post(url, {"action": "reject", "_selected_action": [rejected.pk, visible.pk]})
+    statuses = dict(Comment.objects.values_list("pk", "status"))
+    assert statuses == {
+        approved.pk: Comment.Status.VISIBLE,
+        rejected.pk: Comment.Status.HIDDEN,
+        visible.pk: Comment.Status.VISIBLE,
+    }

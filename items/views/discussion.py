@@ -1,15 +1,255 @@
-"""Discussion pages."""
+"""Discussion pages: the list, a discussion's thread, and every comment write (POST → service → redirect).
 
-from django.shortcuts import get_object_or_404, render
+Permission rules live in ``items.permissions`` and are enforced by ``items.services``; a
+refused write is a 403, an unknown or hidden discussion a 404.
+"""
 
-from items.models import Discussion
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from items import permissions, services
+from items.forms import CommentEditForm, CommentForm, CommentReportForm
+from items.models import Comment, CommentReport, Discussion, NewsItem, WeeklyIssue
+from items.threads import build_thread
+
+
+def discussion_list(request):
+    """Every public discussion, the Open Discussion first, with counts and last activity.
+
+    Template: ``items/discussion_list.html``. Context: ``discussions``.
+    """
+    discussions = Discussion.objects.published().select_related("issue", "item")
+    return render(request, "items/discussion_list.html", {"discussions": discussions})
+
+
+def _public_discussion(slug):
+    return get_object_or_404(Discussion.objects.published().select_related("issue", "item"), slug=slug)
+
+
+def _render_discussion(request, discussion, form=None, status=200):
+    comments = discussion.comments.for_thread()
+    entries = build_thread(discussion, comments, request.user)
+    can_post = permissions.can_post(request.user, discussion)
+    reply_to = None
+    if form is None and can_post:
+        reply_to = _reply_target(request, entries)
+        initial = {"parent": reply_to.comment.pk if reply_to else None}
+        form = CommentForm(discussion=discussion, initial=initial)
+    elif form is not None:
+        parent_pk = form.data.get("parent")
+        reply_to = next((e for e in entries if str(e.comment.pk) == parent_pk and e.can_reply), None)
+    context = {
+        "discussion": discussion,
+        "entries": entries,
+        "form": form if can_post else None,
+        "reply_to": reply_to,
+        "can_moderate": permissions.is_moderator(request.user),
+        "page_url": discussion.get_absolute_url(),
+    }
+    return render(request, "items/discussion_detail.html", context, status=status)
+
+
+def _reply_target(request, entries):
+    reply_to = request.GET.get("reply_to", "")
+    return next((e for e in entries if str(e.comment.pk) == reply_to and e.can_reply), None)
 
 
 def discussion_detail(request, slug):
-    """A discussion's prompt and its visible comments, oldest first.
+    """A discussion's prompt and its thread, with the comment form for signed-in readers.
 
-    Template: ``items/discussion_detail.html``. Context: ``discussion``, ``comments``.
+    Template: ``items/discussion_detail.html``. Context: ``discussion``, ``entries`` (see
+    ``items.threads``), ``form``, ``reply_to``, ``can_moderate``.
     """
-    discussion = get_object_or_404(Discussion.objects.published(), slug=slug)
-    comments = discussion.comments.visible().select_related("author")
-    return render(request, "items/discussion_detail.html", {"discussion": discussion, "comments": comments})
+    return _render_discussion(request, _public_discussion(slug))
+
+
+@require_POST
+def comment_create(request, slug):
+    """Post a comment or a reply; errors re-render the page with the text kept."""
+    discussion = _public_discussion(slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(discussion.get_absolute_url())
+    form = CommentForm(request.POST, discussion=discussion)
+    status = 400
+    if form.is_valid():
+        try:
+            comment = services.comment_create(
+                discussion=discussion,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                parent=form.cleaned_data["parent"],
+                submit_token=form.cleaned_data["submit_token"],
+            )
+        except services.RateLimited as error:
+            form.add_error(None, error)
+            status = 429
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if comment.status == Comment.Status.PENDING:
+                messages.info(request, "Thanks! Your comment waits for an instructor's approval.")
+            else:
+                messages.success(request, "Your comment is posted.")
+            return redirect(comment.get_absolute_url())
+    return _render_discussion(request, discussion, form=form, status=status)
+
+
+def _comment_or_404(pk):
+    return get_object_or_404(
+        Comment.objects.select_related("discussion", "author"),
+        pk=pk,
+        discussion__in=Discussion.objects.published(),
+    )
+
+
+@login_required
+def comment_edit(request, pk):
+    """Edit your own comment within the edit window.
+
+    Template: ``items/comment_edit.html``. Context: ``comment``, ``form``.
+    """
+    comment = _comment_or_404(pk)
+    if not permissions.can_edit(request.user, comment):
+        raise PermissionDenied("You can only edit your own comments, for a short while after posting.")
+    form = CommentEditForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(comment=comment, by=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your comment is updated.")
+            return redirect(comment.get_absolute_url())
+    status = 400 if form.is_bound else 200
+    return render(request, "items/comment_edit.html", {"comment": comment, "form": form}, status=status)
+
+
+@require_POST
+@login_required
+def comment_delete(request, pk):
+    """Delete your own comment; it shows as "[deleted]" where replies need its place."""
+    comment = _comment_or_404(pk)
+    services.comment_delete(comment=comment, by=request.user)
+    messages.success(request, "Your comment is deleted.")
+    return redirect(comment.discussion.get_absolute_url() + "#comments")
+
+
+@login_required
+def comment_report(request, pk):
+    """Report a comment to the instructors with a reason.
+
+    Template: ``items/comment_report.html``. Context: ``comment``, ``form``.
+    """
+    comment = _comment_or_404(pk)
+    if not permissions.can_report(request.user, comment):
+        raise PermissionDenied("You cannot report this comment.")
+    form = CommentReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_report(comment=comment, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Thank you. The instructors will look at this comment.")
+            return redirect(comment.get_absolute_url())
+    status = 400 if form.is_bound else 200
+    return render(request, "items/comment_report.html", {"comment": comment, "form": form}, status=status)
+
+
+MODERATION_ACTIONS = {
+    "hide": (services.comment_hide, "Comment hidden."),
+    "restore": (services.comment_restore, "Comment restored."),
+    "approve": (services.comment_approve, "Comment approved."),
+    "reject": (services.comment_reject, "Comment rejected."),
+    "pin": (lambda **kw: services.comment_pin(pinned=True, **kw), "Comment pinned."),
+    "unpin": (lambda **kw: services.comment_pin(pinned=False, **kw), "Comment unpinned."),
+}
+
+
+def _safe_next(request, fallback):
+    candidate = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+        return candidate
+    return fallback
+
+
+@require_POST
+@login_required
+def comment_moderate(request, pk):
+    """An instructor hides, restores, approves, rejects, pins or unpins a comment."""
+    if not permissions.is_moderator(request.user):
+        raise PermissionDenied("Only instructors can moderate comments.")
+    comment = get_object_or_404(Comment.objects.select_related("discussion"), pk=pk)
+    action = MODERATION_ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        messages.error(request, "Unknown moderation action.")
+    else:
+        service, done = action
+        try:
+            service(comment=comment, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, done)
+    return redirect(_safe_next(request, comment.get_absolute_url()))
+
+
+@require_POST
+@login_required
+def discussion_lock(request, slug):
+    """An instructor locks (no new comments) or unlocks a discussion."""
+    discussion = get_object_or_404(Discussion, slug=slug)
+    if request.POST.get("action") == "unlock":
+        services.discussion_unlock(discussion=discussion, by=request.user)
+        messages.success(request, "The discussion is open again.")
+    else:
+        services.discussion_lock(discussion=discussion, by=request.user)
+        messages.success(request, "The discussion is locked: no new comments.")
+    return redirect(discussion)
+
+
+@login_required
+def moderation_queue(request):
+    """Comments waiting for approval and comments readers reported.
+
+    Template: ``items/moderation_queue.html``. Context: ``pending``, ``reported``.
+    """
+    if not permissions.is_moderator(request.user):
+        raise PermissionDenied("Only instructors can see the moderation queue.")
+    base = Comment.objects.select_related("discussion", "author__profile")
+    pending = base.filter(status=Comment.Status.PENDING).order_by("created_at", "pk")
+    open_reports = CommentReport.objects.filter(resolved=False).select_related("reporter")
+    reported = (
+        base.filter(reports__resolved=False)
+        .distinct()
+        .prefetch_related(Prefetch("reports", queryset=open_reports, to_attr="open_reports"))
+        .order_by("created_at", "pk")
+    )
+    context = {"pending": pending, "reported": reported, "queue_url": reverse("items:moderation_queue")}
+    return render(request, "items/moderation_queue.html", context)
+
+
+def issue_discussion(request, slug):
+    """The discussion of a published issue, created on first need; redirects to it."""
+    issue = get_object_or_404(WeeklyIssue.objects.published(), slug=slug)
+    return _redirect_to_public(services.discussion_for_issue(issue))
+
+
+def item_discussion(request, pk, slug):
+    """The discussion of a published item, created on first need; redirects to it."""
+    item = get_object_or_404(NewsItem.objects.published(), pk=pk)
+    return _redirect_to_public(services.discussion_for_item(item))
+
+
+def _redirect_to_public(discussion):
+    if not Discussion.objects.published().filter(pk=discussion.pk).exists():
+        raise Http404("This discussion is closed to readers.")
+    return redirect(discussion)

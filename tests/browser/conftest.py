@@ -1,23 +1,28 @@
-"""Playwright driving Debian's Chromium against pytest-django's live server."""
+"""Real headless Chromium through Playwright, against pytest-django's live server."""
 
+import importlib
 import os
+import shutil
 
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls in tests are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# between page actions are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Chromium is not installed at {CHROMIUM}; browser tests need it.")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+def chromium():
+    if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):
+        pytest.skip(
+            f"Chromium is not installed at {CHROMIUM}: browser tests need it (apt-get install chromium)."
+        )
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Python playwright is not installed.")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
+            executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         yield browser
@@ -25,8 +30,47 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context()
+def browser(chromium):
+    return chromium
+
+
+@pytest.fixture
+def page(chromium):
+    """One page in a fresh browser context."""
+    context = chromium.new_context()
+    context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def new_page(chromium):
+    """Open pages in fresh browser contexts (separate cookies: separate people)."""
+    contexts = []
+
+    def make():
+        context = chromium.new_context()
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(autouse=True)
+def instructors_group(transactional_db):
+    """Recreate the Instructors group: transactional tests flush what data migrations made."""
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module("items.migrations.0002_instructors_group")
+    group, _ = Group.objects.get_or_create(name="Instructors")
+    for app_label, models in migration.INSTRUCTOR_PERMISSIONS.items():
+        for model, actions in models.items():
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label=app_label, codename__in=[f"{a}_{model}" for a in actions]
+                )
+            )

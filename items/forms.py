@@ -1,0 +1,59 @@
+"""Forms that are not admin forms: writing, editing and reporting comments."""
+
+import uuid
+
+from django import forms
+from django.conf import settings
+
+from items.models import Comment, CommentReport
+
+
+class CommentForm(forms.Form):
+    """A new comment or reply. Length and rate limits are the service's; the form only collects."""
+
+    body = forms.CharField(
+        label="Your comment",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        strip=False,
+        help_text="Markdown: *emphasis*, **bold**, [links](https://…), `code`, lists and > quotes.",
+    )
+    parent = forms.ModelChoiceField(queryset=Comment.objects.none(), required=False, widget=forms.HiddenInput)
+    submit_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # A honeypot: hidden from people by CSS and from screen readers; bots fill every field.
+    website = forms.CharField(
+        required=False,
+        label="Leave this field empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, discussion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = discussion.comments.all()
+        self.fields["body"].widget.attrs["maxlength"] = settings.NEWSBOARD_COMMENT_MAX_LENGTH
+        if not self.is_bound:
+            self.initial.setdefault("submit_token", uuid.uuid4())
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            raise forms.ValidationError(
+                "This looks automated, so it was not posted. Your text is kept: send it again.",
+                code="honeypot",
+            )
+        return cleaned
+
+
+class CommentEditForm(forms.Form):
+    body = forms.CharField(label="Your comment", widget=forms.Textarea(attrs={"rows": 6}), strip=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].widget.attrs["maxlength"] = settings.NEWSBOARD_COMMENT_MAX_LENGTH
+
+
+class CommentReportForm(forms.ModelForm):
+    class Meta:
+        model = CommentReport
+        fields = ["reason"]
+        labels = {"reason": "What is wrong with this comment?"}
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3, "maxlength": 500})}

@@ -1,0 +1,106 @@
+"""A discussion's comments as one reader sees them: a threaded list built in Python from one query.
+
+Each entry carries what the template needs (indent, label, which buttons to offer), so the
+template only shows data and never decides who may do what.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from items import permissions
+from items.models import Comment
+from items.services import display_name
+
+# Replies indent up to this depth; deeper replies line up at it and say whom they answer.
+MAX_INDENT = 3
+
+HIDDEN_PLACEHOLDER = "[hidden by an instructor]"
+DELETED_PLACEHOLDER = "[deleted]"
+
+
+@dataclass
+class ThreadEntry:
+    comment: Comment
+    indent: int
+    author_name: str
+    is_instructor: bool
+    placeholder: str = ""
+    is_pending: bool = False
+    is_hidden: bool = False
+    reply_to_name: str = ""
+    can_reply: bool = False
+    can_edit: bool = False
+    can_delete: bool = False
+    can_report: bool = False
+    can_moderate: bool = False
+    children: list = field(default_factory=list, repr=False)
+
+
+def _shown_in_full(comment, user, moderator):
+    """Whether ``user`` reads this comment's text (rather than a placeholder or nothing)."""
+    if comment.status == Comment.Status.VISIBLE:
+        return True
+    if comment.status == Comment.Status.PENDING:
+        return moderator or permissions.is_own(user, comment)
+    if comment.status == Comment.Status.HIDDEN:
+        return moderator
+    return False
+
+
+def build_thread(discussion, comments, user):
+    """Return the entries ``user`` sees, in reading order: pinned first, then oldest first."""
+    moderator = permissions.is_moderator(user)
+    now = timezone.now()
+    comments = list(comments)
+    full = {c.pk: _shown_in_full(c, user, moderator) for c in comments}
+    # A comment keeps its place when anything under it is shown; replies always come after
+    # their parent, so walking newest first settles every child before its parent.
+    keeps_place = dict(full)
+    for c in sorted(comments, key=lambda c: c.pk, reverse=True):
+        if keeps_place[c.pk] and c.parent_id in keeps_place:
+            keeps_place[c.parent_id] = True
+
+    entries = {}
+    roots = []
+    for c in comments:
+        if not keeps_place[c.pk]:
+            continue
+        entry = ThreadEntry(
+            comment=c,
+            indent=min(c.depth, MAX_INDENT),
+            author_name=display_name(c.author),
+            is_instructor=bool(getattr(c, "author_is_instructor", False)),
+            is_pending=c.status == Comment.Status.PENDING,
+            is_hidden=c.status == Comment.Status.HIDDEN and moderator,
+            can_moderate=moderator,
+        )
+        if not full[c.pk]:
+            deleted = c.status == Comment.Status.DELETED
+            entry.placeholder = DELETED_PLACEHOLDER if deleted else HIDDEN_PLACEHOLDER
+            entry.author_name = ""
+            entry.is_instructor = False
+            entry.can_moderate = moderator and not deleted
+        else:
+            entry.can_reply = permissions.can_reply(user, discussion, c)
+            entry.can_edit = permissions.can_edit(user, c, now=now)
+            entry.can_delete = permissions.can_delete(user, c)
+            entry.can_report = permissions.can_report(user, c)
+        entries[c.pk] = entry
+        parent = entries.get(c.parent_id)
+        (parent.children if parent else roots).append(entry)
+
+    ordered = []
+    stack = list(reversed(_pinned_first(roots)))
+    while stack:
+        entry = stack.pop()
+        ordered.append(entry)
+        stack.extend(reversed(_pinned_first(entry.children)))
+        parent_entry = entries.get(entry.comment.parent_id)
+        if entry.comment.depth > MAX_INDENT and parent_entry is not None:
+            entry.reply_to_name = parent_entry.author_name or parent_entry.placeholder
+    return ordered
+
+
+def _pinned_first(entries):
+    return sorted(entries, key=lambda e: (not e.comment.is_pinned, e.comment.created_at, e.comment.pk))
