@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from items import feeds
 from items.views import discussion, insights, issues
 from items.views import items as item_views
 
@@ -28,4 +29,10 @@ urlpatterns = [
     path("categories/<slug:slug>/", item_views.category_detail, name="category_detail"),
     path("insights/", insights.insight_list, name="insight_list"),
     path("discussion/<slug:slug>/", discussion.discussion_detail, name="discussion_detail"),
+    path("items/", item_views.item_list, name="item_list"),
+    path("tags/<slug:slug>/", item_views.tag_detail, name="tag_detail"),
+    path("feeds/issues.rss", feeds.IssuesFeed(), name="issues_feed"),
+    path("feeds/issues.atom", feeds.IssuesAtomFeed(), name="issues_atom_feed"),
+    path("categories/<slug:slug>/feed/", feeds.CategoryFeed(), name="category_feed"),
+    path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
 ]
