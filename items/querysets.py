@@ -43,13 +43,18 @@ class WeeklyIssueQuerySet(models.QuerySet):
         return self.annotate(item_count=Count("items", distinct=True))
 
     def for_listing(self):
-        """Issues with their item count and categories, in a fixed number of queries."""
+        """Issues newest first with their item count and categories, in a fixed number of queries."""
         from items.models import Category
 
-        return self.with_counts().prefetch_related(
-            Prefetch(
-                "items__category",
-                queryset=Category.objects.all(),
+        # Meta.ordering is dropped from GROUP BY queries, so the aggregate needs its own order.
+        return (
+            self.with_counts()
+            .order_by("-issue_date")
+            .prefetch_related(
+                Prefetch(
+                    "items__category",
+                    queryset=Category.objects.all(),
+                )
             )
         )
 
