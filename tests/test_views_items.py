@@ -199,3 +199,13 @@ def test_external_links_are_marked_and_noopener(client, board):
     content = client.get(board["gpt"].issue.get_absolute_url()).content.decode()
     assert f'<a href="{board["gpt"].link}" rel="noopener" class="external">' in content
     assert "(external link)" in content
+
+
+def test_pages_describe_themselves_for_shared_links(client, board):
+    item = board["robots"]
+    content = client.get(item.get_absolute_url()).content.decode()
+    assert '<meta property="og:description" content="Depth cameras help robots grasp.">' in content
+    assert '<meta property="og:type" content="article">' in content
+    content = client.get(item.issue.get_absolute_url()).content.decode()
+    assert '<meta name="description" content="ML Weekly for Fri 4 Oct 2019: ' in content
+    assert "Robots that see" in content.split('name="description"')[1].split(">")[0]

@@ -9,17 +9,27 @@ from pathlib import Path
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 VIEWPORT = {"width": 1100, "height": 900}
+# Pictures load lazily; a screenshot taken before they arrive shows empty frames.
+LOAD_IMAGES = """Promise.all([...document.images].map(img => img.complete ? null : new Promise(done => {
+    img.loading = "eager"; img.onload = img.onerror = done;
+})))"""
+
+
+def shoot(page, path):
+    page.evaluate(LOAD_IMAGES)
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=path, full_page=False)
 
 
 def save_screenshots(page, base_url, folder=DOCS):
-    """Save home.png and issue.png (the oldest issue, which has pictures) into ``folder``."""
+    """Save home.png and issue.png (Fri 2 Oct 2020, which opens with pictures) into ``folder``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     page.goto(base_url + "/")
-    page.screenshot(path=folder / "home.png", full_page=False)
+    shoot(page, folder / "home.png")
     page.goto(base_url + "/issues/")
-    page.get_by_role("link", name="ML Weekly, Fri 18 Sep 2020").click()
-    page.screenshot(path=folder / "issue.png", full_page=False)
+    page.get_by_role("link", name="ML Weekly, Fri 2 Oct 2020").click()
+    shoot(page, folder / "issue.png")
     return [folder / "home.png", folder / "issue.png"]
 
 
