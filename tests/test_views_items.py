@@ -138,6 +138,14 @@ def test_unknown_filter_values_are_form_errors(client, board, query, field):
         "since=0000-00-00&until=9999-99-99",
         "since=2020-10-31&until=2020-09-01",
         "unknown=parameter",
+        "tag=%00",
+        "category=%00",
+        "match=%00",
+        "since=%00",
+        "q=%FF%FE",
+        "page=99999999999999999999999999",
+        "since=9999-12-31&until=0001-01-01",
+        "category=" + "&category=".join(f"c{n}" for n in range(200)),
     ],
 )
 def test_odd_input_never_breaks_the_list(client, board, query):
@@ -176,12 +184,23 @@ def test_category_page_shows_its_feed_link(client, board):
     assert reverse("items:category_feed", kwargs={"slug": category.slug}) in content
 
 
-@pytest.mark.parametrize("url", ["/categories/unknown/", "/categories/unknown/feed/", "/tags/unknown/feed/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/categories/unknown/",
+        "/categories/unknown/feed/",
+        "/tags/unknown/feed/",
+        "/tags/%F0%9F%A4%96/",
+        "/items/99999999999999999999999-x/",
+        "/items/0-x/",
+        "/issues/9999-12-31/",
+    ],
+)
 def test_unknown_slugs_are_404(client, board, url):
     assert client.get(url).status_code == 404
 
 
-@pytest.mark.parametrize("page", ["abc", "99999", "0", "-3"])
+@pytest.mark.parametrize("page", ["abc", "99999", "0", "-3", "%00", "9" * 30])
 def test_category_and_tag_pages_accept_any_page(client, board, page):
     assert client.get(f"{board['faces'].category.get_absolute_url()}?page={page}").status_code == 200
     assert client.get(f"/tags/privacy/?page={page}").status_code == 200
