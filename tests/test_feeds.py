@@ -92,3 +92,9 @@ def test_unknown_feed_slugs_are_404(client, board, slug):
 def test_tag_feed_of_a_tag_used_only_by_drafts_is_404(client, board):
     NewsItemFactory(issue=WeeklyIssueFactory(draft=True), tags=["hidden-topic"])
     assert client.get(reverse("items:tag_feed", kwargs={"slug": "hidden-topic"})).status_code == 404
+
+
+def test_feed_readers_polling_an_unchanged_feed_get_304(client, board):
+    url = reverse("items:issues_feed")
+    last_modified = client.get(url)["Last-Modified"]
+    assert client.get(url, headers={"if-modified-since": last_modified}).status_code == 304
