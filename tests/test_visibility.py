@@ -84,3 +84,56 @@ def test_only_instructors_open_an_unpublished_item(client, student, instructor, 
     login(client, who, student, instructor)
     assert client.get(hidden_item.get_absolute_url()).status_code == status
     assert client.get(hidden_item.issue.get_absolute_url()).status_code == status
+
+
+def route_names(patterns, namespace=""):
+    """Every named route, namespaced, except the admin's."""
+    from django.urls import URLResolver
+
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name != "admin":
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                names |= route_names(pattern.url_patterns, inner)
+        elif pattern.name:
+            names.add(namespace + pattern.name)
+    return names
+
+
+@pytest.fixture
+def published_content():
+    from tests.factories import DiscussionFactory
+
+    item = NewsItemFactory(category=CategoryFactory(slug="vision", label="Vision"), tags=["shared"])
+    discussion = DiscussionFactory(issue=item.issue)
+    return {
+        "items:home": reverse("items:home"),
+        "items:issue_list": reverse("items:issue_list"),
+        "items:issue_detail": item.issue.get_absolute_url(),
+        "items:item_list": reverse("items:item_list"),
+        "items:item_detail": item.get_absolute_url(),
+        "items:category_detail": item.category.get_absolute_url(),
+        "items:category_feed": reverse("items:category_feed", kwargs={"slug": "vision"}),
+        "items:tag_detail": reverse("items:tag_detail", kwargs={"slug": "shared"}),
+        "items:tag_feed": reverse("items:tag_feed", kwargs={"slug": "shared"}),
+        "items:insight_list": reverse("items:insight_list"),
+        "items:issues_feed": reverse("items:issues_feed"),
+        "items:issues_atom_feed": reverse("items:issues_atom_feed"),
+        "items:discussion_detail": discussion.get_absolute_url(),
+        "sitemap": reverse("sitemap"),
+        "robots": reverse("robots"),
+    }
+
+
+def test_every_url_pattern_has_a_row_here(published_content):
+    from newsboard.urls import urlpatterns
+
+    assert route_names(urlpatterns) == set(published_content)
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_every_public_page_opens_for_everyone(client, student, instructor, published_content, who):
+    login(client, who, student, instructor)
+    for name, url in published_content.items():
+        assert client.get(url).status_code == 200, name
