@@ -12,6 +12,16 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+class NewsItemFilterForm(forms.Form):
+    def clean(self):
+        """A reversed date range would silently match nothing; say so instead."""
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The end date is before the start date.")
+        return cleaned
+
+
 def published_tags(request):
     """Tags on published items, looked up per request so a newly published week counts."""
     return NewsItem.objects.published().used_tags()
@@ -68,6 +78,7 @@ class NewsItemFilter(django_filters.FilterSet):
 
     class Meta:
         model = NewsItem
+        form = NewsItemFilterForm
         fields = ["q", "category", "tag", "match", "since", "until"]
 
     def __init__(self, data=None, *args, **kwargs):

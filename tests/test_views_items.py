@@ -108,6 +108,7 @@ def test_filters_survive_pagination(client):
         ("since=2020-13-45", "since"),
         ("until=yesterday", "until"),
         ("match=some", "match"),
+        ("since=2019-10-31&until=2019-09-01", "until"),
         ("q=" + "a" * 10_000, "q"),
         ("q=%00", "q"),
     ],
