@@ -1,6 +1,6 @@
 """The query shapes public pages use. ``published()`` is the one door to public content."""
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
@@ -22,6 +22,10 @@ class CategoryQuerySet(models.QuerySet):
         """Annotate ``item_count``: published items in each category."""
         return self.annotate(item_count=Count("items", filter=published_issue_q("items__issue__")))
 
+    def with_counts_among(self, items):
+        """Annotate ``item_count``: how many of ``items`` (a NewsItem queryset) are in each category."""
+        return self.annotate(item_count=Count("items", filter=Q(items__pk__in=items.order_by().values("pk"))))
+
 
 class WeeklyIssueQuerySet(models.QuerySet):
     def published(self):
@@ -39,13 +43,18 @@ class WeeklyIssueQuerySet(models.QuerySet):
         return self.annotate(item_count=Count("items", distinct=True))
 
     def for_listing(self):
-        """Issues with their item count and categories, in a fixed number of queries."""
+        """Issues newest first with their item count and categories, in a fixed number of queries."""
         from items.models import Category
 
-        return self.with_counts().prefetch_related(
-            Prefetch(
-                "items__category",
-                queryset=Category.objects.all(),
+        # Meta.ordering is dropped from GROUP BY queries, so the aggregate needs its own order.
+        return (
+            self.with_counts()
+            .order_by("-issue_date")
+            .prefetch_related(
+                Prefetch(
+                    "items__category",
+                    queryset=Category.objects.all(),
+                )
             )
         )
 
@@ -61,6 +70,17 @@ class WeeklyIssueQuerySet(models.QuerySet):
                 .order_by("position"),
             )
         )
+
+
+SEARCH_CONFIG = "english"
+SEARCH_FIELDS = ("title", "summary", "excerpt", "source")
+
+
+def search_vector():
+    """The document searched on PostgreSQL; migration 0003 indexes exactly this expression."""
+    from django.contrib.postgres.search import SearchVector
+
+    return SearchVector(*SEARCH_FIELDS, config=SEARCH_CONFIG)
 
 
 class NewsItemQuerySet(models.QuerySet):
@@ -79,6 +99,60 @@ class NewsItemQuerySet(models.QuerySet):
             self.select_related("issue", "category")
             .prefetch_related("tags", "media")
             .order_by("-issue__issue_date", "position")
+        )
+
+    def search(self, q):
+        """Items matching the words in ``q``, best match first on PostgreSQL.
+
+        PostgreSQL: full-text search (English stemming, web-search syntax) over title, summary,
+        excerpt and source, served by the GIN index of migration 0003 and ranked by SearchRank.
+        SQLite has no full-text search without an extension, so there every word must appear
+        (case-insensitively) in one of those fields; the order stays newest first.
+        """
+        words = q.split()
+        if not words:
+            return self
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank
+
+            query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
+            return (
+                self.alias(search_document=search_vector())
+                .filter(search_document=query)
+                .annotate(search_rank=SearchRank(search_vector(), query))
+                .order_by("-search_rank", "-issue__issue_date", "position")
+            )
+        matches = self
+        for word in words:
+            matches = matches.filter(
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(excerpt__icontains=word)
+                | Q(source__icontains=word)
+            )
+        return matches
+
+    def tagged(self, slugs, match_all=False):
+        """Items with any of the tags ``slugs`` (or all of them with ``match_all``)."""
+        slugs = list(slugs)
+        if not slugs:
+            return self
+        tagged_with = self.model.objects.filter
+        if not match_all:
+            return self.filter(pk__in=tagged_with(tags__slug__in=slugs).values("pk"))
+        matches = self
+        for slug in slugs:
+            matches = matches.filter(pk__in=tagged_with(tags__slug=slug).values("pk"))
+        return matches
+
+    def used_tags(self):
+        """The taggit Tags on these items, by name, with ``item_count``."""
+        from taggit.models import Tag
+
+        return (
+            Tag.objects.filter(newsitem__in=self.order_by().values("pk"))
+            .annotate(item_count=Count("newsitem", distinct=True))
+            .order_by("name")
         )
 
 

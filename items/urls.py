@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from items import feeds
 from items.views import discussion, insights, issues, present
 from items.views import items as item_views
 
@@ -41,4 +42,10 @@ urlpatterns = [
     path("comments/<int:pk>/moderate/", discussion.comment_moderate, name="comment_moderate"),
     path("issues/<isodate:slug>/discussion/", discussion.issue_discussion, name="issue_discussion"),
     path("items/<int:pk>-<slug:slug>/discussion/", discussion.item_discussion, name="item_discussion"),
+    path("items/", item_views.item_list, name="item_list"),
+    path("tags/<slug:slug>/", item_views.tag_detail, name="tag_detail"),
+    path("feeds/issues.rss", feeds.IssuesFeed(), name="issues_feed"),
+    path("feeds/issues.atom", feeds.IssuesAtomFeed(), name="issues_atom_feed"),
+    path("categories/<slug:slug>/feed/", feeds.CategoryFeed(), name="category_feed"),
+    path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
 ]

@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import TemplateView
 
+from items.sitemaps import SITEMAPS
 from newsboard import accounts
 
 admin.site.site_header = "ML Weekly — instructor admin"
@@ -17,6 +20,12 @@ urlpatterns = [
     path("accounts/settings/", accounts.account_settings, name="account_settings"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("items.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
 ]
 
 if settings.DEBUG:

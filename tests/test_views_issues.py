@@ -1,5 +1,7 @@
 """Issue pages and who sees drafts and scheduled issues."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -60,3 +62,12 @@ def test_item_url_with_old_slug_redirects_to_the_current_one(client):
     item = NewsItemFactory(title="New title")
     response = client.get(reverse("items:item_detail", kwargs={"pk": item.pk, "slug": "old-title"}))
     assert response.status_code == 301 and response["Location"] == item.get_absolute_url()
+
+
+def test_archive_and_recent_issues_are_newest_first(client):
+    for day in (2, 16, 9):
+        WeeklyIssueFactory(issue_date=datetime.date(2019, 10, day))
+    issues = client.get(reverse("items:issue_list")).context["issues"]
+    assert [issue.issue_date.day for issue in issues] == [16, 9, 2]
+    recent = client.get(reverse("items:home")).context["recent_issues"]
+    assert [issue.issue_date.day for issue in recent] == [9, 2]

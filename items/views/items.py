@@ -1,12 +1,37 @@
-"""News item pages: an item's permalink and a category's items."""
+"""News item pages: the filtered list, an item's permalink, a category's and a tag's items."""
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 
+from items.filters import NewsItemFilter
 from items.models import Category, Insight, NewsItem
 
 CATEGORY_PAGE_SIZE = 30
+ITEM_LIST_PAGE_SIZE = 30
+
+
+def item_list(request):
+    """Every published item, filtered by the query string, with counts per category.
+
+    Template: ``items/item_list.html``. Context: ``filter`` (the FilterSet, whose form the
+    template renders), ``page_obj``, ``category_counts``, ``selected_categories`` (slugs),
+    ``query_string`` (the filters without ``page``, for pagination links).
+    """
+    base = NewsItem.objects.published().for_listing()
+    item_filter = NewsItemFilter(request.GET, queryset=base, request=request)
+    page_obj = Paginator(item_filter.qs, ITEM_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": item_filter,
+        "page_obj": page_obj,
+        "category_counts": Category.objects.with_counts_among(item_filter.without_category),
+        "selected_categories": request.GET.getlist("category"),
+        "query_string": query.urlencode(),
+    }
+    return render(request, "items/item_list.html", context)
 
 
 def item_detail(request, pk, slug):
@@ -34,3 +59,17 @@ def category_detail(request, slug):
     items = NewsItem.objects.published().filter(category=category).for_listing()
     page_obj = Paginator(items, CATEGORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "items/category_detail.html", {"category": category, "page_obj": page_obj})
+
+
+def tag_detail(request, slug):
+    """Every published item with one topic tag, newest first; a tag with none is a 404.
+
+    Template: ``items/tag_detail.html``. Context: ``tag``, ``page_obj``.
+    """
+    published = NewsItem.objects.published()
+    tag = published.used_tags().filter(slug=slug).first()
+    if tag is None:
+        raise Http404("No published item has that tag.")
+    items = published.tagged([tag.slug]).for_listing()
+    page_obj = Paginator(items, CATEGORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "items/tag_detail.html", {"tag": tag, "page_obj": page_obj})

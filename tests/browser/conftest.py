@@ -1,12 +1,15 @@
 """Real headless Chromium through Playwright, against pytest-django's live server."""
 
 import importlib
+import io
 import os
 import shutil
 
 import pytest
+from django.core.management import call_command
 
 CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between page actions are still plain synchronous calls.
@@ -23,7 +26,7 @@ def chromium():
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            args=CHROMIUM_ARGS,
         )
         yield browser
         browser.close()
@@ -74,3 +77,26 @@ def instructors_group(transactional_db):
                     content_type__app_label=app_label, codename__in=[f"{a}_{model}" for a in actions]
                 )
             )
+
+
+def launch(playwright):
+    """Start Debian's Chromium the way the tests do (used by screenshots.py too)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@pytest.fixture
+def board_url(live_server, transactional_db, settings):
+    """The live server's address, serving the course deck and its media."""
+    settings.ROOT_URLCONF = "tests.browser.urls"
+    call_command("load_demo", stdout=io.StringIO())
+    return live_server.url
+
+
+@pytest.fixture
+def board_page(chromium, board_url):
+    """A page whose relative URLs go to the live board with the course deck loaded."""
+    context = chromium.new_context(base_url=board_url, viewport={"width": 1100, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,229 @@
+"""The /items/ list with its filters, tag and category pages, and bad input on them."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import CategoryFactory, NewsItemFactory, WeeklyIssueFactory
+
+pytestmark = pytest.mark.django_db
+
+ITEMS = reverse("items:item_list")
+
+
+@pytest.fixture
+def board():
+    vision = CategoryFactory(label="Vision", name="Computer Vision", slug="vision")
+    nlp = CategoryFactory(label="NLP", name="Natural Language Processing", slug="nlp")
+    old, new = (
+        WeeklyIssueFactory(issue_date=datetime.date(2019, 9, 20)),
+        WeeklyIssueFactory(issue_date=datetime.date(2019, 10, 4)),
+    )
+    return {
+        "faces": NewsItemFactory(
+            issue=old, category=vision, title="Face recognition in stadiums", tags=["privacy", "faces"]
+        ),
+        "gpt": NewsItemFactory(
+            issue=new, category=nlp, title="GPT-3 writes an op-ed", source="The Guardian", tags=["gpt-3"]
+        ),
+        "robots": NewsItemFactory(
+            issue=new,
+            category=vision,
+            title="Robots that see",
+            summary="Depth cameras help robots grasp.",
+            tags=["privacy", "robots"],
+        ),
+    }
+
+
+def titles(response):
+    return {item.title for item in response.context["page_obj"]}
+
+
+def test_lists_every_published_item_with_category_counts(client, board):
+    NewsItemFactory(issue=WeeklyIssueFactory(draft=True), title="Draft item")
+    response = client.get(ITEMS)
+    assert response.status_code == 200
+    assert titles(response) == {"Face recognition in stadiums", "GPT-3 writes an op-ed", "Robots that see"}
+    counts = {c.slug: c.item_count for c in response.context["category_counts"]}
+    assert (counts.pop("vision"), counts.pop("nlp")) == (2, 1)
+    # Every category is offered; the one used only by a draft counts nothing.
+    assert set(counts.values()) == {0}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("category=vision", {"faces", "robots"}),
+        ("category=vision&category=nlp", {"faces", "robots", "gpt"}),
+        ("tag=privacy", {"faces", "robots"}),
+        ("tag=faces&tag=gpt-3", {"faces", "gpt"}),
+        ("tag=privacy&tag=robots&match=all", {"robots"}),
+        ("tag=privacy&tag=gpt-3&match=all", set()),
+        ("since=2019-10-01", {"gpt", "robots"}),
+        ("until=2019-09-30", {"faces"}),
+        ("category=vision&since=2019-10-01&tag=privacy", {"robots"}),
+        ("q=guardian", {"gpt"}),
+        ("q=robots", {"robots"}),
+        ("q=depth+cameras", {"robots"}),
+        ("q=vision&category=nlp", set()),
+    ],
+)
+def test_filters_combine(client, board, query, expected):
+    response = client.get(f"{ITEMS}?{query}")
+    assert response.status_code == 200
+    assert titles(response) == {board[key].title for key in expected}
+
+
+def test_counts_per_category_follow_the_other_filters(client, board):
+    response = client.get(f"{ITEMS}?tag=privacy&category=nlp")
+    counts = {c.slug: c.item_count for c in response.context["category_counts"]}
+    assert counts == {"vision": 2, "nlp": 0}
+
+
+def test_empty_result_says_so_and_offers_to_clear(client, board):
+    content = client.get(f"{ITEMS}?q=quantum").content.decode()
+    assert "No published item matches these filters" in content
+    assert f'href="{ITEMS}">clear all filters</a>' in content
+
+
+def test_filters_survive_pagination(client):
+    category = CategoryFactory(slug="vision", label="Vision")
+    for position in range(1, 36):
+        NewsItemFactory(category=category, position=position, issue=WeeklyIssueFactory())
+    response = client.get(f"{ITEMS}?category=vision&q=news&page=2")
+    content = response.content.decode()
+    assert response.context["page_obj"].number == 2
+    assert '<a rel="prev" href="?category=vision&amp;q=news&amp;page=1">' in content
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("category=unknown", "category"),
+        ("tag=no-such-tag", "tag"),
+        ("since=2020-13-45", "since"),
+        ("until=yesterday", "until"),
+        ("match=some", "match"),
+        ("since=2019-10-31&until=2019-09-01", "until"),
+        ("q=" + "a" * 10_000, "q"),
+        ("q=%00", "q"),
+    ],
+)
+def test_unknown_filter_values_are_form_errors(client, board, query, field):
+    response = client.get(f"{ITEMS}?{query}")
+    assert response.status_code == 200
+    assert field in response.context["filter"].form.errors
+    assert 'class="errorlist' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=abc",
+        "page=99999",
+        "page=-1",
+        "page=1.5",
+        "category=vision&category=vision&category=vision",
+        "q=robots&q=faces",
+        "q=%E2%80%8F%D8%B1%D9%88%D8%A8%D9%88%D8%AA%E2%80%8E",
+        "q=%F0%9F%A4%96+robots",
+        "q=%27%3B+DROP+TABLE+items_newsitem%3B--",
+        "q=%26+%7C+%21+%28+%3A%2A",
+        "q=%22unterminated",
+        "q=-",
+        "tag=" + "x" * 5000,
+        "since=0000-00-00&until=9999-99-99",
+        "since=2020-10-31&until=2020-09-01",
+        "unknown=parameter",
+        "tag=%00",
+        "category=%00",
+        "match=%00",
+        "since=%00",
+        "q=%FF%FE",
+        "page=99999999999999999999999999",
+        "since=9999-12-31&until=0001-01-01",
+        "category=" + "&category=".join(f"c{n}" for n in range(200)),
+    ],
+)
+def test_odd_input_never_breaks_the_list(client, board, query):
+    assert client.get(f"{ITEMS}?{query}").status_code == 200
+
+
+def test_item_list_page_out_of_range_shows_the_last_page(client, board):
+    response = client.get(f"{ITEMS}?page=99999")
+    assert response.context["page_obj"].number == 1
+
+
+def test_tag_page_lists_published_items_with_the_tag_and_its_feed(client, board):
+    NewsItemFactory(issue=WeeklyIssueFactory(draft=True), title="Draft privacy item", tags=["privacy"])
+    response = client.get(reverse("items:tag_detail", kwargs={"slug": "privacy"}))
+    assert response.status_code == 200
+    assert titles(response) == {"Face recognition in stadiums", "Robots that see"}
+    content = response.content.decode()
+    feed_url = reverse("items:tag_feed", kwargs={"slug": "privacy"})
+    link = f'<link rel="alternate" type="application/rss+xml" title="Items tagged privacy" href="{feed_url}">'
+    assert link in content
+
+
+@pytest.mark.parametrize("slug", ["no-such-tag", "x" * 300])
+def test_unknown_tag_is_404(client, board, slug):
+    assert client.get(reverse("items:tag_detail", kwargs={"slug": slug})).status_code == 404
+
+
+def test_tag_used_only_by_drafts_is_404(client):
+    NewsItemFactory(issue=WeeklyIssueFactory(draft=True), tags=["secret-topic"])
+    assert client.get(reverse("items:tag_detail", kwargs={"slug": "secret-topic"})).status_code == 404
+
+
+def test_category_page_shows_its_feed_link(client, board):
+    category = board["faces"].category
+    content = client.get(category.get_absolute_url()).content.decode()
+    assert reverse("items:category_feed", kwargs={"slug": category.slug}) in content
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/categories/unknown/",
+        "/categories/unknown/feed/",
+        "/tags/unknown/feed/",
+        "/tags/%F0%9F%A4%96/",
+        "/items/99999999999999999999999-x/",
+        "/items/0-x/",
+        "/issues/9999-12-31/",
+    ],
+)
+def test_unknown_slugs_are_404(client, board, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["abc", "99999", "0", "-3", "%00", "9" * 30])
+def test_category_and_tag_pages_accept_any_page(client, board, page):
+    assert client.get(f"{board['faces'].category.get_absolute_url()}?page={page}").status_code == 200
+    assert client.get(f"/tags/privacy/?page={page}").status_code == 200
+    assert client.get(f"/issues/?page={page}").status_code == 200
+
+
+def test_topic_tags_link_to_their_filter(client, board):
+    content = client.get(board["faces"].issue.get_absolute_url()).content.decode()
+    assert f'href="{ITEMS}?tag=privacy">#privacy</a>' in content
+    content = client.get(board["faces"].get_absolute_url()).content.decode()
+    assert f'href="{ITEMS}?tag=faces">#faces</a>' in content
+
+
+def test_external_links_are_marked_and_noopener(client, board):
+    content = client.get(board["gpt"].issue.get_absolute_url()).content.decode()
+    assert f'<a href="{board["gpt"].link}" rel="noopener" class="external">' in content
+    assert "(external link)" in content
+
+
+def test_pages_describe_themselves_for_shared_links(client, board):
+    item = board["robots"]
+    content = client.get(item.get_absolute_url()).content.decode()
+    assert '<meta property="og:description" content="Depth cameras help robots grasp.">' in content
+    assert '<meta property="og:type" content="article">' in content
+    content = client.get(item.issue.get_absolute_url()).content.decode()
+    assert '<meta name="description" content="ML Weekly for Fri 4 Oct 2019: ' in content
+    assert "Robots that see" in content.split('name="description"')[1].split(">")[0]
