@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ItemsConfig(AppConfig):
     name = "items"
     verbose_name = "News board"
+
+    def ready(self):
+        from items import signals
+
+        signals.connect()

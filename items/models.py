@@ -1,5 +1,7 @@
 """The board's data: what an instructor curates and what students discuss."""
 
+import time
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -420,3 +422,28 @@ class CourseSettings(models.Model):
     def load(cls):
         obj, _ = cls.objects.get_or_create(pk=1)
         return obj
+
+
+def initial_content_version():
+    """Start from the clock, so a new or restored database never reuses a shared cache's keys."""
+    return time.time_ns() // 1_000_000
+
+
+class ContentVersion(models.Model):
+    """One row whose number changes whenever anything readers see changes.
+
+    Cached pages are keyed by it, so every app server (and every worker of one) stops
+    serving a page the moment its content changes, whatever cache backend it uses.
+    """
+
+    value = models.BigIntegerField(default=initial_content_version)
+    next_publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="The next scheduled issue's publish time, if any."
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="content_version_single_row")]
+
+    def __str__(self):
+        return f"Content version {self.value}"

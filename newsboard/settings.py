@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers If-Modified-Since / If-None-Match with 304, e.g. for feed readers polling the feeds.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Anonymous readers get whole pages from the cache, keyed by the content version.
+    "items.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -246,3 +248,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Whole-page cache for anonymous readers (0 turns it off); see items/pagecache.py.
+NEWSBOARD_PAGE_CACHE_SECONDS = env_int("NEWSBOARD_PAGE_CACHE_SECONDS", 600)
+NEWSBOARD_PAGE_CACHE_EXCLUDE = ["/admin/", "/accounts/", "/healthz", "/static/", "/media/", "/__bench__/"]

@@ -1,0 +1,94 @@
+"""Whole-page cache for anonymous readers, keyed by the content version.
+
+Anonymous readers (no session cookie) get pages from the cache; anything that changes what
+readers see bumps ``ContentVersion`` in the same transaction, so no page is ever stale after an
+instructor publishes or a student posts. A scheduled issue going live bumps it too: the first
+request after its publish time notices and bumps.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F, Min
+from django.utils import timezone
+
+from items.models import ContentVersion, WeeklyIssue
+
+
+def next_scheduled_publish():
+    """When the next scheduled issue goes live, or None."""
+    return WeeklyIssue.objects.filter(
+        status=WeeklyIssue.Status.PUBLISHED, published_at__gt=timezone.now()
+    ).aggregate(at=Min("published_at"))["at"]
+
+
+def bump_content_version():
+    """Invalidate every cached page (call inside the transaction that changes content)."""
+    updated = ContentVersion.objects.filter(pk=1).update(
+        value=F("value") + 1, next_publish_at=next_scheduled_publish()
+    )
+    if not updated:
+        ContentVersion.objects.get_or_create(pk=1, defaults={"next_publish_at": next_scheduled_publish()})
+
+
+def current_content_version():
+    """The version cached pages are keyed by; one small query."""
+    row = ContentVersion.objects.filter(pk=1).values_list("value", "next_publish_at").first()
+    if row is None:
+        with transaction.atomic():
+            bump_content_version()
+        return current_content_version()
+    value, next_publish_at = row
+    if next_publish_at is not None and next_publish_at <= timezone.now():
+        with transaction.atomic():
+            bump_content_version()
+        return current_content_version()
+    return value
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve anonymous GETs of public pages from the cache; store what is safe to share.
+
+    Safe to share: a 200 that sets no cookie (no CSRF token, no messages) and is not marked
+    private or no-cache (staff previews are). Signed-in readers always get a fresh page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.should_cache(request):
+            return self.get_response(request)
+        key = f"page:{current_content_version()}:{request.method}:{request.get_full_path()}"
+        response = cache.get(key)
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        if self.shareable(response):
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            cache.set(key, response, settings.NEWSBOARD_PAGE_CACHE_SECONDS)
+        return response
+
+    @staticmethod
+    def should_cache(request):
+        return (
+            settings.NEWSBOARD_PAGE_CACHE_SECONDS > 0
+            and not settings.NEWSBOARD_LOGIN_REQUIRED
+            and request.method in ("GET", "HEAD")
+            and not request.path.startswith(tuple(settings.NEWSBOARD_PAGE_CACHE_EXCLUDE))
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "messages" not in request.COOKIES
+        )
+
+    @staticmethod
+    def shareable(response):
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.cookies
+            and not response.streaming
+            and "private" not in cache_control
+            and "no-cache" not in cache_control
+            and "no-store" not in cache_control
+        )

@@ -1,0 +1,100 @@
+"""The anonymous page cache: fast for readers, never stale after a write."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from items import services
+from tests.factories import (
+    CategoryFactory,
+    DiscussionFactory,
+    NewsItemFactory,
+    UserFactory,
+    WeeklyIssueFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_cached_page_costs_one_small_query(client, django_assert_num_queries):
+    item = NewsItemFactory(title="Cached item")
+    client.get(item.issue.get_absolute_url())
+    with django_assert_num_queries(1):
+        response = client.get(item.issue.get_absolute_url())
+    assert "Cached item" in response.content.decode()
+
+
+def test_editing_an_item_shows_at_once(client):
+    item = NewsItemFactory(title="Before the edit")
+    client.get(reverse("items:home"))
+    item.title = "After the edit"
+    item.save()
+    assert "After the edit" in client.get(reverse("items:home")).content.decode()
+
+
+def test_publishing_shows_at_once(client):
+    WeeklyIssueFactory(issue_date=datetime.date(2020, 9, 18))
+    draft = WeeklyIssueFactory(draft=True, issue_date=datetime.date(2020, 9, 25))
+    NewsItemFactory(issue=draft, title="Fresh news")
+    assert "Fresh news" not in client.get(reverse("items:home")).content.decode()
+    services.publish_issue(draft)
+    assert "Fresh news" in client.get(reverse("items:home")).content.decode()
+
+
+def test_a_scheduled_issue_appears_when_its_time_comes(client):
+    WeeklyIssueFactory(issue_date=datetime.date(2020, 9, 18))
+    scheduled = WeeklyIssueFactory(
+        issue_date=datetime.date(2020, 9, 25), published_at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    NewsItemFactory(issue=scheduled, title="Scheduled news")
+    assert "Scheduled news" not in client.get(reverse("items:home")).content.decode()
+    # Two hours pass without any write: the next request notices the publish time has come.
+    later = timezone.now() + datetime.timedelta(hours=2)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert "Scheduled news" in client.get(reverse("items:home")).content.decode()
+
+
+def test_a_new_comment_shows_to_anonymous_readers_at_once(client):
+    discussion = DiscussionFactory()
+    client.get(discussion.get_absolute_url())
+    services.comment_create(discussion=discussion, author=UserFactory(), body="A brand new thought")
+    assert "A brand new thought" in client.get(discussion.get_absolute_url()).content.decode()
+
+
+def test_adding_a_category_in_the_admin_shows_at_once(client, instructor_client):
+    NewsItemFactory(category=CategoryFactory(label="NLP"))
+    client.get(reverse("items:item_list"))
+    CategoryFactory(label="Ethics", name="Ethics")
+    assert "Ethics" in client.get(reverse("items:item_list")).content.decode()
+
+
+def test_signed_in_readers_never_get_a_shared_page(client, student):
+    NewsItemFactory(title="Some news")
+    client.get(reverse("items:home"))  # cached for anonymous readers
+    client.force_login(student)
+    page = client.get(reverse("items:home")).content.decode()
+    assert student.username in page
+
+
+def test_staff_previews_are_never_cached_for_others(client, instructor_client):
+    draft = WeeklyIssueFactory(draft=True)
+    NewsItemFactory(issue=draft, title="Secret draft")
+    assert instructor_client.get(draft.get_absolute_url()).status_code == 200
+    client.logout()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_pages_with_a_csrf_token_are_not_shared(client):
+    client.get(reverse("login"))
+    first = client.get(reverse("login"))
+    assert "csrfmiddlewaretoken" in first.content.decode()
+    assert first.cookies or client.cookies  # each reader gets their own token
+
+
+def test_the_cache_is_off_for_private_boards(client, settings, django_assert_max_num_queries):
+    settings.NEWSBOARD_LOGIN_REQUIRED = True
+    response = client.get(reverse("items:home"))
+    assert response.status_code == 302
