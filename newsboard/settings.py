@@ -281,3 +281,7 @@ NEWSBOARD_LOGIN_FAILURES_PER_IP = env_int("NEWSBOARD_LOGIN_FAILURES_PER_IP", 50)
 NEWSBOARD_LOGIN_LOCKOUT_MINUTES = env_int("NEWSBOARD_LOGIN_LOCKOUT_MINUTES", 15)
 # How many proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
 NEWSBOARD_TRUSTED_PROXY_COUNT = env_int("NEWSBOARD_TRUSTED_PROXY_COUNT", 0)
+
+# HSTS preloading is a decision for whoever owns the parent domain (a university's, usually),
+# not for one department's board: SECURE_HSTS_PRELOAD stays opt-in, and check --deploy quiet.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]

@@ -10,8 +10,8 @@ import math
 import time
 
 from django.conf import settings
-from django.contrib.auth.backends import ModelBackend
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
