@@ -3,10 +3,10 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.html import format_html
 
-from items import services
+from items import images, services
 from items.models import (
     Category,
     Comment,
@@ -146,6 +146,7 @@ class MediaInline(admin.StackedInline):
         ("credit", "licence", "licence_url"),
     ]
     ordering = ["position"]
+    formfield_overrides = {models.ImageField: {"form_class": images.CheckedImageFormField}}
 
 
 @admin.register(NewsItem)

@@ -70,8 +70,7 @@ def board():
 
 
 def parse_csp(header):
-    directives = (part.strip().split(None, 1) for part in header.split(";") if part.strip())
-    return {name: value for name, value in directives}
+    return dict(part.strip().split(None, 1) for part in header.split(";") if part.strip())
 
 
 @pytest.mark.parametrize(("who", "url_of"), PAGES)
