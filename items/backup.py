@@ -50,8 +50,10 @@ def storage_files(storage=default_storage, folder=""):
 
 def _dump_data():
     out = io.StringIO()
+    # Inside an enclosing transaction (tests) the isolation level is already fixed.
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             # One snapshot for every table, so a comment is never saved without its thread.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")

@@ -36,6 +36,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """A storage of the test's own, so the archive holds only this test's uploads."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def board():
     """A little of everything a backup must carry."""
