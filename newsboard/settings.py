@@ -181,6 +181,8 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 31536000
 
+SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.db")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "items:home"
 LOGOUT_REDIRECT_URL = "items:home"
