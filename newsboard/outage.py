@@ -9,6 +9,7 @@ import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.views.defaults import server_error as django_server_error
@@ -19,8 +20,6 @@ DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 def unavailable_response():
     """The 503 page, rendered without a request so no context processor touches the database."""
-    from django.http import HttpResponse
-
     response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = "30"
     add_never_cache_headers(response)

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "newsboard.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "newsboard.headers.PermissionsPolicyMiddleware",
     "newsboard.outage.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -81,8 +81,10 @@ class ThrottledModelBackend(ModelBackend):
             from django.contrib.auth import get_user_model
 
             username = kwargs.get(get_user_model().USERNAME_FIELD)
-        if minutes_blocked(request, username):
-            raise PermissionDenied(throttled_message(minutes_blocked(request, username)))
+        minutes = minutes_blocked(request, username)
+        if minutes:
+            # authenticate() treats PermissionDenied as "stop asking other backends too".
+            raise PermissionDenied(throttled_message(minutes))
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
             record_failure(request, username)

@@ -83,6 +83,28 @@ def restore_elsewhere(archive, tmp_path, database_url=None):
             [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True
         )
         assert result.returncode == 0, result.stderr
+    # New rows get the highest primary keys: the restore moved PostgreSQL's sequences past the
+    # archive's rows (or a new row would collide with, or sort before, restored ones).
+    create = """
+import datetime
+from django.contrib.auth.models import User
+from items.models import Category, WeeklyIssue
+new = [
+    User.objects.create_user("newcomer"),
+    Category.objects.create(name="New", label="New", slug="new"),
+    WeeklyIssue.objects.create(issue_date=datetime.date(2031, 1, 3)),
+]
+for row in new:
+    assert row.pk == type(row).objects.order_by("-pk").first().pk, row
+"""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", create],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
     second = subprocess.run(
         [sys.executable, "manage.py", "restore", str(archive)],
         cwd=BASE_DIR,
