@@ -1,5 +1,7 @@
 """GET /healthz: 200 when the database and the cache answer, 503 otherwise, never detailed."""
 
+import os
+import uuid
 from unittest import mock
 
 import pytest
@@ -50,3 +52,17 @@ def test_healthz_answers_plain_http_even_when_https_is_enforced(client):
 
 def test_healthz_only_reads(client):
     assert client.post(reverse("healthz")).status_code == 405
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="set REDIS_URL to check against a real Redis")
+def test_a_real_redis_cache_is_healthy(client):
+    redis = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"newsboard-test-{uuid.uuid4().hex}",
+        }
+    }
+    with override_settings(CACHES=redis):
+        response = client.get(reverse("healthz"))
+    assert response.status_code == 200

@@ -1,6 +1,8 @@
 """Sign-in throttling, driven through the admin login form as a guesser would."""
 
+import os
 import time
+import uuid
 from unittest import mock
 
 import pytest
@@ -36,6 +38,8 @@ def test_five_wrong_passwords_lock_the_account_with_a_clear_message(client, inst
     assert "_auth_user_id" not in client.session
 
 
+# Local memory, whose expiry follows the mocked clock (Redis keeps real time).
+@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})
 def test_the_lock_lifts_after_the_window(client, instructor):
     for _ in range(5):
         sign_in(client)
@@ -94,3 +98,21 @@ def test_client_address_trusts_only_our_own_proxies(proxies, forwarded, expected
     request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR=forwarded)
     with override_settings(NEWSBOARD_TRUSTED_PROXY_COUNT=proxies):
         assert client_ip(request) == expected
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="set REDIS_URL to check against a real Redis")
+def test_the_lock_holds_on_a_shared_redis_cache(client, instructor):
+    """Several app servers share one Redis: the counters must add up there too."""
+    redis = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"newsboard-test-{uuid.uuid4().hex}",
+        }
+    }
+    # A prefix of its own; the keys expire with the window (clear() would flush the whole database).
+    with override_settings(CACHES=redis):
+        for _ in range(5):
+            sign_in(client)
+        response = sign_in(client, password=PASSWORD)
+    assert THROTTLED in response.content.decode()
