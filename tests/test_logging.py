@@ -3,6 +3,10 @@
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -12,6 +16,7 @@ from django.urls import reverse
 from newsboard.logging import JsonFormatter
 
 pytestmark = pytest.mark.django_db
+BASE_DIR = Path(__file__).resolve().parent.parent
 
 PASSWORD = "hunter2-do-not-log-me"
 
@@ -75,3 +80,33 @@ def test_an_error_logs_its_traceback_but_not_the_posted_password(instructor, log
     assert "RuntimeError: boom" in error["traceback"]
     assert request_lines(log_output)[0]["status"] == 500
     assert PASSWORD not in log_output.getvalue()
+
+
+def test_the_production_configuration_writes_json_requests_to_stdout(tmp_path):
+    """The real LOGGING setting, in a fresh process: the request line on stdout, nothing else."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DEBUG": "false",
+        "SECRET_KEY": "logging-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "news.example.edu",
+        "SQLITE_PATH": str(tmp_path / "logging.sqlite3"),
+    }
+    script = (
+        "from django.test import Client; Client().get('/healthz?token=abc', HTTP_HOST='news.example.edu')"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", script],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    [line] = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert (line["logger"], line["path"], line["query"]) == (
+        "newsboard.requests",
+        "/healthz",
+        "token=%5Bredacted%5D",
+    )
+    assert line["status"] == 200
