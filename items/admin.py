@@ -4,9 +4,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.urls import path
 from django.utils.html import format_html
 
-from items import images, services
+from items import admin_recap, images, services
 from items.models import (
     Category,
     Comment,
@@ -79,7 +80,7 @@ class WeeklyIssueAdmin(admin.ModelAdmin):
     search_fields = ["title", "introduction", "items__title"]
     date_hierarchy = "issue_date"
     inlines = [NewsItemInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "export_markdown"]
     fieldsets = [
         (None, {"fields": ["title", "issue_date", "introduction"]}),
         (
@@ -116,6 +117,15 @@ class WeeklyIssueAdmin(admin.ModelAdmin):
         for issue in queryset:
             services.unpublish_issue(issue)
         self.message_user(request, f"{len(queryset)} issue(s) returned to draft.", messages.SUCCESS)
+
+    @admin.action(description="Export the selected issues as Markdown", permissions=["view"])
+    def export_markdown(self, request, queryset):
+        issues = queryset.with_items().order_by("issue_date")
+        return admin_recap.markdown_response(issues, "ml-weekly-recap.md")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(lambda request: admin_recap.import_recap_view(self, request))
+        return [path("import-recap/", view, name="items_weeklyissue_import_recap"), *super().get_urls()]
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

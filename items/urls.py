@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from items.views import discussion, insights, issues
+from items.views import discussion, insights, issues, present
 from items.views import items as item_views
 
 
@@ -28,4 +28,7 @@ urlpatterns = [
     path("categories/<slug:slug>/", item_views.category_detail, name="category_detail"),
     path("insights/", insights.insight_list, name="insight_list"),
     path("discussion/<slug:slug>/", discussion.discussion_detail, name="discussion_detail"),
+    path("issues/<isodate:slug>/present/", present.issue_present, name="issue_present"),
+    path("issues/<isodate:slug>/recap.md", present.issue_recap, name="issue_recap"),
+    path("present/term/<isodate:start>/<isodate:end>/", present.term_present, name="term_present"),
 ]

@@ -1,0 +1,68 @@
+// Present mode: one slide at a time, driven by the keyboard; the URL fragment keeps the place.
+(function () {
+  "use strict";
+  var slides = Array.prototype.slice.call(document.querySelectorAll(".slide"));
+  var controls = document.querySelector(".deck-controls");
+  if (!slides.length) return;
+  document.documentElement.classList.add("js-deck");
+  var progress = document.querySelector(".deck-progress");
+  var current = 0;
+
+  function fromHash() {
+    var match = /^#slide-(\d+)$/.exec(window.location.hash);
+    return match ? parseInt(match[1], 10) - 1 : 0;
+  }
+
+  function show(index) {
+    current = Math.min(Math.max(index, 0), slides.length - 1);
+    slides.forEach(function (slide, position) {
+      slide.hidden = position !== current;
+    });
+    var hash = "#slide-" + (current + 1);
+    // replaceState keeps Back for leaving the deck and does not scroll to the section.
+    if (window.location.hash !== hash) window.history.replaceState(null, "", hash);
+    if (progress) progress.textContent = current + 1 + " / " + slides.length;
+  }
+
+  function fullscreen() {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen();
+  }
+
+  var keys = {
+    ArrowRight: function () { show(current + 1); },
+    " ": function () { show(current + 1); },
+    PageDown: function () { show(current + 1); },
+    ArrowLeft: function () { show(current - 1); },
+    PageUp: function () { show(current - 1); },
+    Home: function () { show(0); },
+    End: function () { show(slides.length - 1); },
+    f: fullscreen,
+  };
+
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.target.closest && event.target.closest("button, a, input, textarea")) {
+      if (event.key === " " || event.key === "Enter") return;
+    }
+    var action = keys[event.key];
+    if (!action) return;
+    event.preventDefault();
+    action();
+  });
+
+  if (controls) {
+    controls.hidden = false;
+    controls.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-deck]");
+      if (!button) return;
+      var which = button.getAttribute("data-deck");
+      if (which === "next") show(current + 1);
+      else if (which === "prev") show(current - 1);
+      else fullscreen();
+    });
+  }
+
+  window.addEventListener("hashchange", function () { show(fromHash()); });
+  show(fromHash());
+})();

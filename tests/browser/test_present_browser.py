@@ -1,0 +1,90 @@
+"""Present mode in real Chromium: keyboard stepping, reveal order, fragment kept, the QR target."""
+
+import datetime
+
+import pytest
+
+from tests.factories import CategoryFactory, DiscussionFactory, NewsItemFactory, WeeklyIssueFactory
+
+# serialized_rollback restores the Instructors group (made by a migration) after the flush.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def deck_url(live_server):
+    issue = WeeklyIssueFactory(issue_date=datetime.date(2020, 9, 25))
+    nlp, vision = CategoryFactory(label="NLP"), CategoryFactory(label="Vision")
+    NewsItemFactory(issue=issue, position=1, category=nlp, title="First story", excerpt="A quoted passage.")
+    NewsItemFactory(issue=issue, position=2, category=vision, title="Second story")
+    NewsItemFactory(issue=issue, position=3, category=vision, title="Third story")
+    DiscussionFactory(slug="open-discussion", prompt="Where will ML take you?")
+    return f"{live_server.url}/issues/2020-09-25/present/"
+
+
+def visible(page):
+    return page.locator("section.slide:not([hidden])")
+
+
+def test_keyboard_steps_through_the_deck_in_the_courses_order(page, deck_url, live_server):
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(deck_url)
+    assert visible(page).count() == 1
+    assert visible(page).locator("h1").inner_text() == "ML Weekly (Sept. 25th)"
+    assert page.url.endswith("#slide-1")
+
+    seen = []
+    for key in ["ArrowRight", "Space", "PageDown", "ArrowRight", "ArrowRight"]:
+        page.keyboard.press(key)
+        slide = visible(page)
+        seen.append(
+            (
+                slide.get_attribute("id"),
+                slide.locator("li").all_inner_texts() if slide.locator("ol").count() else slide.inner_text(),
+            )
+        )
+    assert seen[0] == ("slide-2", ["(NLP) First story"])
+    assert seen[1][0] == "slide-3" and "A quoted passage." in seen[1][1]
+    assert seen[2] == ("slide-4", ["(NLP) First story", "(Vision) Second story"])
+    assert seen[3] == ("slide-5", ["(NLP) First story", "(Vision) Second story", "(Vision) Third story"])
+    assert seen[4][0] == "slide-6"
+
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("PageUp")
+    assert visible(page).get_attribute("id") == "slide-4"
+    assert visible(page).locator("li.new").inner_text() == "(Vision) Second story"
+    assert page.url.endswith("#slide-4")
+
+    page.reload()
+    assert visible(page).get_attribute("id") == "slide-4"
+
+    page.keyboard.press("Home")
+    assert visible(page).get_attribute("id") == "slide-1"
+    page.keyboard.press("End")
+    closing = visible(page)
+    assert closing.get_attribute("id") == "slide-6"
+    assert closing.locator("svg.qr-code").count() == 1
+    target = closing.locator("a.qr-target")
+    assert target.get_attribute("href") == f"{live_server.url}/discussion/open-discussion/"
+    assert target.inner_text() == f"{live_server.url}/discussion/open-discussion/"
+    assert "Where will ML take you?" in closing.inner_text()
+    assert all(url.startswith(live_server.url) for url in requests)
+
+
+def test_a_fragment_opens_the_deck_on_that_slide(page, deck_url):
+    page.goto(deck_url + "#slide-5")
+    assert visible(page).get_attribute("id") == "slide-5"
+    assert page.locator(".deck-progress").inner_text() == "5 / 6"
+
+
+def test_without_javascript_the_deck_is_a_readable_page(browser, deck_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(deck_url)
+    shown = [slide.get_attribute("id") for slide in page.locator("section.slide").all() if slide.is_visible()]
+    # Title, the full list, the excerpt, the closing: the build-up steps are not repeated.
+    assert shown == ["slide-1", "slide-3", "slide-5", "slide-6"]
+    # Read top to bottom: the title, then the week's full list, then its excerpt, then the discussion.
+    tops = [page.locator(f"#slide-{n}").bounding_box()["y"] for n in (1, 5, 3, 6)]
+    assert tops == sorted(tops)
+    context.close()

@@ -1,0 +1,270 @@
+"""The Markdown recap: parsing the course's format, exporting it, and reading back what we write."""
+
+import datetime
+import re
+import string
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from items.demo import course
+from items.recap import (
+    Recap,
+    RecapError,
+    RecapInsight,
+    RecapIssue,
+    RecapItem,
+    export_recap,
+    format_date,
+    parse_date,
+    parse_recap,
+)
+
+DECK = Path(__file__).resolve().parent.parent / "items" / "demo" / "deck.md"
+FALL_2020 = datetime.date(2020, 8, 1)
+
+
+def test_the_course_deck_yields_the_same_issues_and_items_as_load_demo():
+    recap = parse_recap(DECK.read_text(), year=2020)
+    expected = [
+        (date, [(item["category"], item["title"]) for item in items]) for date, items in course.ISSUES
+    ]
+    got = [(issue.date, [(item.category, item.title) for item in issue.items]) for issue in recap.issues]
+    assert got == expected
+    assert sum(len(issue.items) for issue in recap.issues) == 25
+    assert recap.categories == [label for label, _ in course.CATEGORIES]
+    assert [insight.number for insight in recap.insights] == [1, 2, 3, 4]
+    assert [insight.headline for insight in recap.insights[:3]] == [
+        headline for _, headline, _, _ in course.INSIGHTS[:3]
+    ]
+    assert recap.insights[0].body == course.INSIGHTS[0][2]
+    assert recap.discussion_prompt == course.OPEN_DISCUSSION["prompt"]
+
+
+def test_the_deck_keeps_its_quoted_passages():
+    recap = parse_recap(DECK.read_text(), year=2020)
+    dynabench = recap.issues[1].items[0]
+    assert dynabench.excerpt_title == "Rethinking AI Benchmarking"
+    assert dynabench.excerpt == course.DYNABENCH
+    feature_visualization = recap.issues[5].items[1]
+    assert feature_visualization.excerpt_title == "Feature Visualization"
+    assert "GoogLeNet" in feature_visualization.excerpt
+
+
+def test_the_deck_year_is_inferred_from_the_term():
+    recap = parse_recap(DECK.read_text(), term_start=FALL_2020)
+    assert [issue.date for issue in recap.issues] == [date for date, _ in course.ISSUES]
+
+
+def test_a_week_in_the_documented_format():
+    text = """# ML Weekly (Oct. 9th)
+
+1. **(ML)** NeurIPS 2020 Accepted Papers
+   <https://neurips.cc/Conferences/2020/AcceptedPapersInitial>
+   Tags: conferences, research
+2. **(Vision)** "Farewell Convolutions": Anonymous ICLR 2021 Paper
+   Link: https://openreview.net/forum?id=YicbFdNTTy
+   While the Transformer architecture has become the de-facto standard.
+
+   It works.
+3. (DS) Plotly Visualization
+
+A following paragraph is the last item's excerpt.
+
+## Insights
+
+1. AI/ML advances **growing exponentially**
+"""
+    recap = parse_recap(text, year=2020)
+    (issue,) = recap.issues
+    assert issue.date == datetime.date(2020, 10, 9)
+    first, second, third = issue.items
+    assert first.link == "https://neurips.cc/Conferences/2020/AcceptedPapersInitial"
+    assert first.tags == ["conferences", "research"]
+    assert second.title == '"Farewell Convolutions": Anonymous ICLR 2021 Paper'
+    assert second.link == "https://openreview.net/forum?id=YicbFdNTTy"
+    assert (
+        second.excerpt == "While the Transformer architecture has become the de-facto standard.\n\nIt works."
+    )
+    assert third.excerpt == "A following paragraph is the last item's excerpt."
+    assert recap.insights == [
+        RecapInsight(1, "growing exponentially", "AI/ML advances growing exponentially")
+    ]
+
+
+def test_build_up_slides_merge_and_the_last_wording_wins():
+    text = """# ML Weekly (Sept. 18th)
+1. (DL) First draft title
+# ML Weekly (Sept. 18th)
+1. **(DL)** Final title
+2. **(NLP)** Second
+"""
+    (issue,) = parse_recap(text, year=2020).issues
+    assert [(item.position, item.category, item.title) for item in issue.items] == [
+        (1, "DL", "Final title"),
+        (2, "NLP", "Second"),
+    ]
+
+
+def test_windows_line_endings_and_a_byte_order_mark_are_read():
+    (issue,) = parse_recap("\ufeff# ML Weekly (Oct. 2nd)\r\n1. **(ML)** Distill\r\n", year=2020).issues
+    assert issue.date == datetime.date(2020, 10, 2) and issue.items[0].title == "Distill"
+
+
+def test_new_category_label_on_the_slide_means_the_category():
+    (issue,) = parse_recap("# ML Weekly (Dec. 4th)\n1. **(NEW! Ethics!)** Timnit Gebru", year=2020).issues
+    assert issue.items[0].category == "Ethics"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("Sept. 18th", datetime.date(2020, 9, 18)), ("Dec. 4th", datetime.date(2020, 12, 4))],
+)
+def test_dates_in_the_fall_term(text, day):
+    assert parse_date(text, term_start=FALL_2020) == day
+    assert format_date(day) == text
+
+
+def test_a_january_date_after_a_fall_term_is_next_year():
+    assert parse_date("Jan. 8th", term_start=FALL_2020) == datetime.date(2021, 1, 8)
+    assert parse_date("Jan. 8th", year=2020) == datetime.date(2020, 1, 8)
+    assert parse_date("Oct. 2nd, 2019", term_start=FALL_2020) == datetime.date(2019, 10, 2)
+
+
+def test_export_writes_the_course_format():
+    recap = Recap(
+        issues=[
+            RecapIssue(
+                date=datetime.date(2020, 10, 9),
+                items=[
+                    RecapItem(
+                        1,
+                        "Vision",
+                        '"Farewell Convolutions": Anonymous ICLR 2021 Paper',
+                        link="https://example.org/vit",
+                        excerpt_title="An Image Is Worth 16x16 Words",
+                        excerpt="While the Transformer…",
+                        tags=["transformers", "research"],
+                    )
+                ],
+            )
+        ],
+        insights=[RecapInsight(1, "growing exponentially", "AI/ML advances growing exponentially")],
+    )
+    assert export_recap(recap) == (
+        "# ML Weekly (Oct. 9th)\n\n"
+        '1. **(Vision)** "Farewell Convolutions": Anonymous ICLR 2021 Paper\n'
+        "   <https://example.org/vit>\n"
+        "   Tags: transformers, research\n\n"
+        "   ### An Image Is Worth 16x16 Words\n"
+        "   While the Transformer…\n\n"
+        "## Insights\n\n"
+        "1. AI/ML advances **growing exponentially**\n"
+    )
+
+
+MALFORMED = [
+    ("# ML Weekly (Sept. 31st)\n1. (DL) A", 1, "unknown date 'Sept. 31st'"),
+    ("# ML Weekly (Septober 3rd)\n1. (DL) A", 1, "unknown date 'Septober 3rd'"),
+    ("# ML Weekly\n1. (DL) A", 1, "needs its date"),
+    (
+        "# ML Weekly (Oct. 9th)\n\n1. (DL) A\n2. No label here",
+        4,
+        "item without a category label such as **(NLP)**",
+    ),
+    (
+        "# ML Weekly (Oct. 9th)\n1. (DL) A\n1. (ML) B",
+        3,
+        "item number 1 appears twice on this slide (first on line 2)",
+    ),
+    ("# ML Weekly (Oct. 9th)\n1. (DL) A\n3. (ML) B", 3, "item number 3 should be 2"),
+    ("# ML Weekly (Oct. 9th)\n1. **(DL)**", 2, "has no title"),
+    ("# ML Weekly (Oct. 9th)\n1. (Deep learning, mostly!) A", 2, "is not a category label"),
+    ("# ML Weekly (Oct. 9th)\n1. ()  A", 2, "the category label is empty"),
+    ("Some notes\n\n1. (NLP) A stray item", 3, "item is not under a week heading"),
+    ("Just some text.", 1, "no week found"),
+    ("# ML Weekly (Oct. 9th)\n1. (DL) A\n   Link: ftp//nowhere", 3, "'ftp//nowhere' is not a web address"),
+    ("# ML Weekly (Oct. 9th)\n1. (DL) A\n   Tags: gpus, , chips", 3, "tags separated by commas"),
+    ("# ML Weekly (Oct. 9th)\n1. (DL) " + "x" * 301, 2, "longer than 300 characters"),
+    ("# ML Weekly (Oct. 9th)\n## 2. (DL) Only the second", 1, "has no item 1"),
+    ("# ML Weekly (Oct. 9th)\n## A passage before any item\ntext", 2, "before any item"),
+    ("# ML Weekly (Oct. 9th)\n1. (DL) A\n# Insights\n1. One\n1. Again", 5, "insight number 1 appears twice"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "message"), MALFORMED)
+def test_errors_name_the_line_and_what_is_wrong(text, line, message):
+    with pytest.raises(RecapError) as caught:
+        parse_recap(text, year=2020)
+    problems = [str(problem) for problem in caught.value]
+    assert any(problem.startswith(f"line {line}: ") and message in problem for problem in problems), problems
+
+
+def test_every_problem_is_reported_at_once_in_line_order():
+    text = "# ML Weekly (Oct. 9th)\n1. No label\n2. (DL) B\n# ML Weekly (Sept. 31st)\n1. (DL) A\n2. oops\n"
+    with pytest.raises(RecapError) as caught:
+        parse_recap(text, year=2020)
+    # The items under a rejected heading are still checked, and not reported as homeless.
+    assert [problem.line for problem in caught.value] == [2, 4, 6]
+    assert str(caught.value).startswith("line 2: item without a category label")
+
+
+# Generated recaps stick to what the format can say: no emphasis markers, no leading markup.
+WORD = st.text(alphabet=string.ascii_letters + string.digits + "'\"?!-–—:;,&", min_size=1, max_size=12)
+PHRASE = st.lists(WORD, min_size=1, max_size=8).map(" ".join)
+SAFE_START = re.compile(r"^[A-Za-z]")
+TEXT = PHRASE.filter(
+    lambda text: bool(SAFE_START.match(text)) and not text.lower().startswith(("tags:", "link:"))
+)
+LABEL = st.text(alphabet=string.ascii_letters + string.digits, min_size=1, max_size=20).filter(
+    lambda label: label.lower() != "new"
+)
+TAG = st.text(alphabet=string.ascii_lowercase + "-", min_size=1, max_size=15).filter(
+    lambda tag: tag.strip("-")
+)
+LINK = st.one_of(st.just(""), st.from_regex(r"https://example\.org/[a-z0-9/-]{0,20}", fullmatch=True))
+EXCERPT = st.one_of(st.just(""), st.lists(TEXT, min_size=1, max_size=3).map("\n\n".join))
+
+
+@st.composite
+def recaps(draw):
+    dates = draw(
+        st.lists(
+            st.dates(min_value=FALL_2020, max_value=FALL_2020 + datetime.timedelta(days=300)),
+            min_size=1,
+            max_size=3,
+            unique=True,
+        )
+    )
+    issues = []
+    for date in sorted(dates):
+        count = draw(st.integers(min_value=1, max_value=4))
+        items = [
+            RecapItem(
+                position=position,
+                category=draw(LABEL),
+                title=draw(PHRASE),
+                link=draw(LINK),
+                excerpt_title=draw(st.one_of(st.just(""), TEXT)),
+                excerpt=draw(EXCERPT),
+                tags=draw(st.lists(TAG, max_size=3, unique=True)),
+            )
+            for position in range(1, count + 1)
+        ]
+        issues.append(RecapIssue(date=date, items=items))
+    insights = []
+    for number in range(1, draw(st.integers(min_value=0, max_value=3)) + 1):
+        words = draw(st.lists(WORD, min_size=2, max_size=8))
+        start = draw(st.integers(min_value=0, max_value=len(words) - 1))
+        end = draw(st.integers(min_value=start + 1, max_value=len(words)))
+        insights.append(RecapInsight(number, " ".join(words[start:end]), " ".join(words)))
+    prompt = draw(st.one_of(st.just(""), TEXT))
+    return Recap(issues=issues, insights=insights, discussion_prompt=prompt)
+
+
+@settings(max_examples=60, deadline=None)
+@given(recaps())
+def test_parse_reads_back_what_export_writes(recap):
+    assert parse_recap(export_recap(recap), term_start=FALL_2020) == recap
