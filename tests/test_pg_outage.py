@@ -54,7 +54,7 @@ def wait_until_ready(seconds=30):
 
 
 # transactional_db: the outage kills every connection, so no test transaction can wrap it.
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_pages_are_503_while_postgresql_is_down_and_recover_by_themselves(client):
     if connection.vendor != "postgresql":
         pytest.skip("needs the suite to run on PostgreSQL (DATABASE_URL)")

@@ -26,6 +26,13 @@ PAGES = [
     ("anonymous", lambda b: b["item"].category.get_absolute_url()),
     ("anonymous", lambda b: reverse("items:insight_list")),
     ("anonymous", lambda b: b["discussion"].get_absolute_url()),
+    ("anonymous", lambda b: reverse("items:issue_present", kwargs={"slug": b["issue"].slug})),
+    ("anonymous", lambda b: reverse("items:issue_recap", kwargs={"slug": b["issue"].slug})),
+    (
+        "anonymous",
+        lambda b: reverse("items:term_present", kwargs={"start": b["issue"].slug, "end": b["issue"].slug}),
+    ),
+    ("instructor", lambda b: reverse("admin:items_weeklyissue_import_recap")),
     ("anonymous", lambda b: reverse("healthz")),
     ("anonymous", lambda b: "/no-such-page/"),
     ("student", lambda b: reverse("items:home")),
