@@ -3,11 +3,11 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import path
 from django.utils.html import format_html
 
-from items import admin_recap, services
+from items import admin_recap, images, services
 from items.models import (
     Category,
     Comment,
@@ -156,6 +156,7 @@ class MediaInline(admin.StackedInline):
         ("credit", "licence", "licence_url"),
     ]
     ordering = ["position"]
+    formfield_overrides = {models.ImageField: {"form_class": images.CheckedImageFormField}}
 
 
 @admin.register(NewsItem)

@@ -3,6 +3,7 @@
 import io
 from pathlib import PurePath
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -40,7 +41,13 @@ def validate_image_upload(upload):
             image.verify()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        # Pillow refuses to even open it: a tiny file claiming an enormous picture.
+        raise ValidationError(
+            f"This image has far more than the {settings.NEWSBOARD_MAX_IMAGE_PIXELS:,} pixels allowed.",
+            code="too_many_pixels",
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(
             "This file is not an image we can read. Upload a JPEG, PNG, GIF or WebP image.",
             code="invalid_image",
@@ -82,3 +89,17 @@ def make_thumbnail(source, width):
 
 def stem(name):
     return PurePath(name).stem[:60] or "image"
+
+
+class CheckedImageFormField(forms.ImageField):
+    """forms.ImageField that explains a refusal (too large, a bomb) instead of "not an image"."""
+
+    def to_python(self, data):
+        if data and hasattr(data, "seek"):
+            try:
+                validate_image_upload(data)
+            except ValidationError as error:
+                # Unreadable files get Django's own "Upload a valid image" from super().
+                if error.code != "invalid_image":
+                    raise
+        return super().to_python(data)

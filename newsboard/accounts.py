@@ -84,7 +84,7 @@ def signup(request):
         with transaction.atomic():
             user = form.save()
             Profile.objects.create(user=user, display_name=form.cleaned_data["display_name"].strip())
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user)
         messages.success(request, "Welcome! Your account is ready.")
         return redirect(_next_url(request) or "items:home")
     return render(request, "registration/signup.html", {"form": form, "next": _next_url(request)})

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,7 +67,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "newsboard.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "newsboard.headers.PermissionsPolicyMiddleware",
+    "newsboard.outage.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers If-Modified-Since / If-None-Match with 304, e.g. for feed readers polling the feeds.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -141,6 +146,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsboard"),
+            # Fail fast when Redis is down, so /healthz and pages answer instead of hanging.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
@@ -179,6 +186,8 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 31536000
+
+SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.db")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "items:home"
@@ -241,14 +250,64 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 
+# One JSON line per request on stdout (newsboard.logging); everything else, tracebacks
+# included, as JSON on stderr. LOG_FORMAT=plain gives readable lines in development.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "newsboard.logging.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "plain" if LOG_FORMAT == "plain" else "json",
+        },
+        "requests": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain" if LOG_FORMAT == "plain" else "json",
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "newsboard.requests": {"handlers": ["requests"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Whole-page cache for anonymous readers (0 turns it off); see items/pagecache.py.
 NEWSBOARD_PAGE_CACHE_SECONDS = env_int("NEWSBOARD_PAGE_CACHE_SECONDS", 600)
 NEWSBOARD_PAGE_CACHE_EXCLUDE = ["/admin/", "/accounts/", "/healthz", "/static/", "/media/", "/__bench__/"]
+
+# Content-Security-Policy (Django's own middleware): nothing inline, nothing from elsewhere.
+# Pictures hosted elsewhere are shown as links, so img-src needs no https:; when uploads
+# live in an object store on another origin, add it with CSP_MEDIA_ORIGINS.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", *env_list("CSP_MEDIA_ORIGINS")],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+# Load balancers probe /healthz over plain HTTP on the app server itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Sign-in throttling (newsboard/throttle.py): failures counted per user name and per client
+# address within a window. The address limit is higher because a class may share one NAT.
+AUTHENTICATION_BACKENDS = ["newsboard.throttle.ThrottledModelBackend"]
+NEWSBOARD_LOGIN_FAILURES_PER_USER = env_int("NEWSBOARD_LOGIN_FAILURES_PER_USER", 5)
+NEWSBOARD_LOGIN_FAILURES_PER_IP = env_int("NEWSBOARD_LOGIN_FAILURES_PER_IP", 50)
+NEWSBOARD_LOGIN_LOCKOUT_MINUTES = env_int("NEWSBOARD_LOGIN_LOCKOUT_MINUTES", 15)
+# How many proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+NEWSBOARD_TRUSTED_PROXY_COUNT = env_int("NEWSBOARD_TRUSTED_PROXY_COUNT", 0)
+
+# HSTS preloading is a decision for whoever owns the parent domain (a university's, usually),
+# not for one department's board: SECURE_HSTS_PRELOAD stays opt-in, and check --deploy quiet.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]

@@ -107,6 +107,7 @@ ROUTES = {
         (200, 200, 200),
     ),
     "password_reset_complete": ("GET", lambda c: reverse("password_reset_complete"), (200, 200, 200)),
+    "healthz": ("GET", lambda c: reverse("healthz"), (200, 200, 200)),
     "sitemap": ("GET", lambda c: reverse("sitemap"), (200, 200, 200)),
     "robots": ("GET", lambda c: reverse("robots"), (200, 200, 200)),
 }

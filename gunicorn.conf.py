@@ -1,0 +1,37 @@
+"""gunicorn settings for newsboard: `gunicorn` in the project folder reads this file.
+
+Every value can be set from the environment (see .env.example and DEPLOY.md).
+"""
+
+import os
+
+wsgi_app = "newsboard.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000").split(",")
+
+# Sync workers: the board's pages are short database reads; a slow client is buffered by the
+# proxy in front. Two per CPU core is a sensible ceiling.
+worker_class = "sync"
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+
+# A worker stuck longer than this is killed and replaced; the proxy's timeout should be longer.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+
+# Recycle workers now and then so a slow leak cannot grow; jitter keeps them from all
+# restarting at the same moment.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
+
+# The app writes one JSON line per request itself (newsboard.logging), so gunicorn's access
+# log stays off; its own messages (start, worker timeouts) go to stderr.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+# Heartbeat files in memory: a container's overlay disk can stall them into false timeouts.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+# Which proxies may set X-Forwarded-* headers (comma-separated addresses, or * behind a
+# private load balancer).
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

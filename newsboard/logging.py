@@ -1,0 +1,84 @@
+"""Structured logs: a JSON formatter and one access-log line per request.
+
+The access line carries what an operator needs (method, path, status, duration, user id)
+and nothing a reader typed: no bodies, and query values under secret-sounding keys are
+replaced, so tokens in links never reach the log store.
+"""
+
+import json
+import logging
+import re
+import time
+from datetime import UTC, datetime
+from urllib.parse import parse_qsl, urlencode
+
+from django.utils.functional import empty
+
+request_logger = logging.getLogger("newsboard.requests")
+
+SECRET_KEYS = re.compile(r"token|key|secret|pass|sig|auth|code|session|csrf", re.IGNORECASE)
+# Attributes every LogRecord has; anything else was passed with extra= and is logged.
+_RECORD_FIELDS = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+# Django attaches the request object to its error records; it may hold POST data.
+_NEVER_LOGGED = {"request", "args"}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, extras, traceback."""
+
+    def format(self, record):
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name, value in vars(record).items():
+            if name not in _RECORD_FIELDS and name not in _NEVER_LOGGED and not name.startswith("_"):
+                entry[name] = value if isinstance(value, str | int | float | bool | None) else str(value)
+        if record.exc_info:
+            entry["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def redacted_query(query_string):
+    """The query string with values of secret-sounding keys replaced."""
+    if not query_string:
+        return ""
+    pairs = parse_qsl(query_string, keep_blank_values=True)
+    return urlencode([(k, "[redacted]" if SECRET_KEYS.search(k) else v) for k, v in pairs])
+
+
+def _user_id(request):
+    # Only report a user already loaded by the view: loading it here would cost a
+    # query on every request and fail when the database is down.
+    user = getattr(request, "user", None)
+    if user is None or getattr(user, "_wrapped", None) is empty:
+        return None
+    return user.pk if user.is_authenticated else None
+
+
+class RequestLogMiddleware:
+    """Log one line per request, outermost so the duration covers every other middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        request_logger.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "query": redacted_query(request.META.get("QUERY_STRING", "")),
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "user_id": _user_id(request),
+            },
+        )
+        return response
