@@ -229,3 +229,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# The benchmark harness (bench/) turns this on to route its reference view; never in production.
+NEWSBOARD_BENCH = env_bool("NEWSBOARD_BENCH", False)
