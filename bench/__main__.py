@@ -155,16 +155,12 @@ def run(args, static_root):
 
         if args.rss_requests:
             before = server.worker_rss_kib()
-            run_ = load.wrk(
-                base + issue_path,
-                duration="600s",
-                connections=args.connections,
-                script="stop_after.lua",
-                script_args=[str(args.rss_requests)],
-            )
+            done = 0
+            while done < args.rss_requests:
+                done += load.wrk(base + issue_path, duration="5s", connections=args.connections).requests
             after = server.worker_rss_kib()
-            extras["rss"] = {"before": before, "after": after, "requests": run_.requests}
-            print(f"Worker RSS (KiB) before {before}, after {run_.requests} requests {after}", flush=True)
+            extras["rss"] = {"before": before, "after": after, "requests": done}
+            print(f"Worker RSS (KiB) before {before}, after {done} requests {after}", flush=True)
 
         if not args.skip_hall:
             extras["hall"] = lecture_hall(args, values, server)

@@ -170,6 +170,11 @@ def posts(port, *, discussion_path, accounts, window=60.0, marker=None, session_
     """
     timings, marker = Timings(), marker or uuid.uuid4().hex[:8]
     posted, how = [], {"sign_in": "login page", "posting": "comment form"}
+    probe = Browser(port, session_for(accounts[0][0]))
+    status, _, content, _ = probe.request(discussion_path)
+    if status != 200 or comment_form(content.decode()) is None:
+        how = {"sign_in": "not tried", "posting": "posting not available yet (no comment form)"}
+        return timings, 0, how, marker, 0.0
 
     def student(n):
         username, password = accounts[n]
@@ -182,7 +187,8 @@ def posts(port, *, discussion_path, accounts, window=60.0, marker=None, session_
             timings.add("post: open discussion", ms, status == 200, f"→ {status}")
             form = comment_form(content.decode())
             if form is None:
-                how["posting"] = "posting not available yet (no comment form on the discussion page)"
+                how["posting"] = "no comment form for this student"
+                timings.add("post: comment", float("nan"), False, "no comment form")
                 return
             data = dict(form["inputs"])
             data[form["textareas"][0]] = f"Lecture hall {marker}: student {n} thinks this week mattered."

@@ -5,8 +5,6 @@ import statistics
 import subprocess
 from dataclasses import dataclass, field
 
-from bench.env import BENCH_DIR
-
 WRK = "/usr/bin/wrk"
 ACCEPT = "Accept-Encoding: gzip, br"
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -22,16 +20,12 @@ class Run:
     raw: str = field(repr=False, default="")
 
 
-def wrk(url, *, duration, connections, headers=(), script=None, script_args=()):
+def wrk(url, *, duration, connections, headers=()):
     """One wrk run (one thread: the load generator shares the server's two cores)."""
     command = [WRK, "-t1", f"-c{connections}", f"-d{duration}", "--latency", "--timeout=10s", "-H", ACCEPT]
     for header in headers:
         command += ["-H", header]
-    if script:
-        command += ["-s", str(BENCH_DIR / script)]
     command.append(url)
-    if script_args:
-        command += ["--", *script_args]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     return parse(out)
 
