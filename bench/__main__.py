@@ -23,7 +23,9 @@ def parse_args(argv=None):
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--rebuild", action="store_true", help="drop the scale's database and build it again")
     parser.add_argument("--build-only", action="store_true", help="build the data, print the time, stop")
-    parser.add_argument("--pairs", type=int, default=5, help="page/limit pairs per page (at least 5)")
+    parser.add_argument(
+        "--pairs", type=int, default=5, help="page/limit pairs per page (5 or more for a result to report)"
+    )
     parser.add_argument("--duration", default="5s", help="length of each wrk run, e.g. 3s")
     parser.add_argument("--connections", type=int, default=10)
     parser.add_argument("--only", action="append", metavar="PAGE", help="measure only this page (repeatable)")
@@ -42,6 +44,12 @@ def parse_args(argv=None):
     parser.add_argument("--skip-hall", action="store_true", help="skip the lecture-hall scenario")
     parser.add_argument("--hall-students", type=int, default=300)
     parser.add_argument("--hall-posters", type=int, default=100)
+    parser.add_argument(
+        "--hall-sign-in",
+        choices=["login", "session"],
+        default="login",
+        help="posters sign in through the login page (password hashing included), or arrive signed in",
+    )
     parser.add_argument("--list", action="store_true", help="list the pages and exit")
     args = parser.parse_args(argv)
     if args.pairs < 1:
@@ -220,7 +228,11 @@ def lecture_hall(args, values, server):
 
     print(f"Lecture hall: {len(accounts)} students sign in and post within 60 s…", flush=True)
     post_timings, posted, how, marker, post_elapsed = hall.posts(
-        args.port, discussion_path=values["discussion"], accounts=accounts, session_for=session_for
+        args.port,
+        discussion_path=values["discussion"],
+        accounts=accounts,
+        session_for=session_for,
+        use_login_page=args.hall_sign_in == "login",
     )
     found = Comment.objects.filter(body__startswith=f"Lecture hall {marker}:")
     stored = found.count()
