@@ -50,6 +50,9 @@ def parse_args(argv=None):
         default="login",
         help="posters sign in through the login page (password hashing included), or arrive signed in",
     )
+    parser.add_argument(
+        "--explain-all", action="store_true", help="query plans for every page, not only filter and search"
+    )
     parser.add_argument("--list", action="store_true", help="list the pages and exit")
     args = parser.parse_args(argv)
     if args.pairs < 1:
@@ -108,7 +111,7 @@ def run(args, static_root):
     explains = {
         r.page.name: [(sql, bench_pages.explain(sql)) for sql in r.sql if sql.lstrip().startswith("SELECT")]
         for r in resolved
-        if r.available and r.page.explain
+        if r.available and (r.page.explain or args.explain_all)
     }
 
     started_at = datetime.datetime.now(datetime.UTC)
@@ -124,7 +127,14 @@ def run(args, static_root):
     rows, extras = [], {}
     with Server(env, args.port, log_path) as server:
         for r in resolved:
-            row = {"name": r.page.name, "path": r.path, "note": r.note, "queries": r.queries}
+            row = {
+                "name": r.page.name,
+                "path": r.path,
+                "note": r.note,
+                "queries": r.queries,
+                "cpu_ms": r.cpu_ms,
+                "sql_ms": r.sql_ms,
+            }
             rows.append(row)
             if not r.available:
                 print(f"{r.page.name}: {r.note}", flush=True)

@@ -5,6 +5,7 @@ none of whose candidates exists yet is reported as "not available" instead of fa
 Placeholders in braces are filled from the database by ``fixtures()``.
 """
 
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -86,6 +87,8 @@ class Resolved:
     queries: int | None = None
     sql: list | None = None
     note: str = ""
+    cpu_ms: float | None = None
+    sql_ms: float | None = None
 
     @property
     def available(self):
@@ -107,11 +110,27 @@ def resolve(pages, values, session_client):
                 with CaptureQueriesContext(connection) as ctx:
                     client.get(path)
                 sql = [q["sql"] for q in ctx.captured_queries]
-                resolved.append(Resolved(page, path, len(sql), sql))
+                cpu_ms, sql_ms = time_in_process(client, path)
+                resolved.append(Resolved(page, path, len(sql), sql, cpu_ms=cpu_ms, sql_ms=sql_ms))
                 break
         else:
             resolved.append(Resolved(page, None, note="not available (" + "; ".join(tried) + ")"))
     return resolved
+
+
+def time_in_process(client, path, repeat=10):
+    """Mean milliseconds per request in this process, and how much of it the database took.
+
+    Measured before the server starts, so the split (queries vs. ORM, templates and middleware)
+    says where a slow page spends its time.
+    """
+    with CaptureQueriesContext(connection) as ctx:
+        started = time.perf_counter()
+        for _ in range(repeat):
+            client.get(path)
+        total = time.perf_counter() - started
+    sql = sum(float(q["time"]) for q in ctx.captured_queries)
+    return total * 1000 / repeat, sql * 1000 / repeat
 
 
 def session_cookie(client):

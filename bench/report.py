@@ -33,18 +33,20 @@ def fmt(value, pattern="{:.0f}"):
 
 def page_table(rows):
     lines = [
-        "| page | path | req/s | p50 ms | p99 ms | limit req/s | ratio (min–max) | queries | bytes sent |",
-        "|---|---|---:|---:|---:|---:|---|---:|---:|",
+        "| page | path | req/s | p50 ms | p99 ms | limit req/s | ratio (min–max) | queries "
+        "| in-process ms (SQL ms) | bytes sent |",
+        "|---|---|---:|---:|---:|---:|---|---:|---:|---:|",
     ]
     for row in rows:
         if not row.get("path"):
-            lines.append(f"| {row['name']} | {row['note']} | | | | | | | |")
+            lines.append(f"| {row['name']} | {row['note']} | | | | | | | | |")
             continue
         s = row.get("load") or {}
         ratio = f"{s['ratio']:.2f} ({s['ratio_min']:.2f}–{s['ratio_max']:.2f})" if "ratio" in s else "–"
         lines.append(
             f"| {row['name']} | `{row['path']}` | {fmt(s.get('rps'))} | {fmt(s.get('p50_ms'), '{:.1f}')} "
             f"| {fmt(s.get('p99_ms'), '{:.1f}')} | {fmt(s.get('limit_rps'))} | {ratio} | {row['queries']} "
+            f"| {fmt(row.get('cpu_ms'), '{:.1f}')} ({fmt(row.get('sql_ms'), '{:.1f}')}) "
             f"| {row['bytes']:,} {row['encoding']} (raw {row['raw_bytes']:,}) |"
         )
     return "\n".join(lines)
