@@ -10,6 +10,7 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from bench import env as bench_env
@@ -148,6 +149,7 @@ def run(args, static_root):
                 bytes=len(body),
                 raw_bytes=len(raw),
                 encoding=response_headers.get("Content-Encoding") or "identity",
+                **gzip_estimate(raw),
             )
             print(f"{r.page.name}: {r.path} ({len(raw):,} bytes, {r.queries} queries)…", flush=True)
             result = load.interleave(
@@ -185,6 +187,15 @@ def run(args, static_root):
 
     write_results(args, label, stamp, started_at, rows, extras, explains, counts, build_seconds)
     return 0
+
+
+def gzip_estimate(raw):
+    """What GZipMiddleware (level 6) would send for this body, and what it costs per request."""
+    import gzip
+
+    started = time.perf_counter()
+    size = len(gzip.compress(raw, compresslevel=6))
+    return {"gzip_bytes": size, "gzip_ms": (time.perf_counter() - started) * 1000}
 
 
 def page_weight(port, issue_path):

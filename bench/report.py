@@ -47,7 +47,8 @@ def page_table(rows):
             f"| {row['name']} | `{row['path']}` | {fmt(s.get('rps'))} | {fmt(s.get('p50_ms'), '{:.1f}')} "
             f"| {fmt(s.get('p99_ms'), '{:.1f}')} | {fmt(s.get('limit_rps'))} | {ratio} | {row['queries']} "
             f"| {fmt(row.get('cpu_ms'), '{:.1f}')} ({fmt(row.get('sql_ms'), '{:.1f}')}) "
-            f"| {row['bytes']:,} {row['encoding']} (raw {row['raw_bytes']:,}) |"
+            f"| {row['bytes']:,} {row['encoding']} (gzip would be {row['gzip_bytes']:,}, "
+            f"{row['gzip_ms']:.1f} ms) |"
         )
     return "\n".join(lines)
 
