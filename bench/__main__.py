@@ -8,6 +8,7 @@ import datetime
 import json
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -63,6 +64,8 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
+    # A plain `kill` must still stop gunicorn: turn SIGTERM into an exit that runs the cleanups.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     static_root = Path(tempfile.mkdtemp(prefix="newsboard-bench-static-"))
     try:
         return run(args, static_root)
