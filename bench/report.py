@@ -34,7 +34,7 @@ def fmt(value, pattern="{:.0f}"):
 def page_table(rows):
     lines = [
         "| page | path | req/s | p50 ms | p99 ms | limit req/s | ratio (min–max) | queries "
-        "| in-process ms (SQL ms) | bytes sent |",
+        "| CPU ms in-process (SQL) | bytes sent |",
         "|---|---|---:|---:|---:|---:|---|---:|---:|---:|",
     ]
     for row in rows:
