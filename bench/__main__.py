@@ -43,6 +43,9 @@ def parse_args(argv=None):
         default=20_000,
         help="requests for the memory check (0 skips)",
     )
+    parser.add_argument(
+        "--rss-seconds", type=int, default=480, help="stop the memory check after this long (default 480)"
+    )
     parser.add_argument("--skip-hall", action="store_true", help="skip the lecture-hall scenario")
     parser.add_argument("--hall-students", type=int, default=300)
     parser.add_argument("--hall-posters", type=int, default=100)
@@ -178,8 +181,8 @@ def run(args, static_root):
 
         if args.rss_requests:
             before = server.worker_rss_kib()
-            done = 0
-            while done < args.rss_requests:
+            done, deadline = 0, time.monotonic() + args.rss_seconds
+            while done < args.rss_requests and time.monotonic() < deadline:
                 done += load.wrk(base + issue_path, duration="5s", connections=args.connections).requests
             after = server.worker_rss_kib()
             extras["rss"] = {"before": before, "after": after, "requests": done}
