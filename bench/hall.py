@@ -135,12 +135,18 @@ def reads(port, *, issue_path, css_path, discussion_path, students=300, window=1
     return timings, elapsed
 
 
+NOT_A_NEW_COMMENT = ("report", "reply", "edit", "delete", "flag", "hide")
+
+
 def comment_form(html):
-    """The first POST form with a textarea: the comment form, whatever its fields are called."""
-    for form in forms(html):
-        if form["method"] == "post" and form["textareas"]:
-            return form
-    return None
+    """The new-comment form, whatever its fields are called: a POST form with a textarea.
+
+    A page may also carry per-comment forms (report, reply, edit); those are passed over while
+    a plainer one exists.
+    """
+    candidates = [f for f in forms(html) if f["method"] == "post" and f["textareas"]]
+    plain = [f for f in candidates if not any(word in f["action"].lower() for word in NOT_A_NEW_COMMENT)]
+    return (plain or candidates or [None])[0]
 
 
 def sign_in(browser, username, password, timings):

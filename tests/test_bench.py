@@ -93,6 +93,7 @@ def test_wrk_output_is_read_into_rate_latency_and_errors():
 def test_the_comment_form_is_found_whatever_its_fields_are_called():
     html = """
     <form method="get" action="/items/"><input name="q"><textarea name="notes"></textarea></form>
+    <form method="post" action="/comments/7/report/"><textarea name="reason"></textarea></form>
     <form method="post" action="/discussion/open/comment/">
       <input type="hidden" name="csrfmiddlewaretoken" value="abc">
       <input type="checkbox" name="subscribe">
