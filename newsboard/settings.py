@@ -311,3 +311,5 @@ NEWSBOARD_TRUSTED_PROXY_COUNT = env_int("NEWSBOARD_TRUSTED_PROXY_COUNT", 0)
 # HSTS preloading is a decision for whoever owns the parent domain (a university's, usually),
 # not for one department's board: SECURE_HSTS_PRELOAD stays opt-in, and check --deploy quiet.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# The benchmark harness (bench/) turns this on to route its reference view; never in production.
+NEWSBOARD_BENCH = env_bool("NEWSBOARD_BENCH", False)

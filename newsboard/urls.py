@@ -40,3 +40,6 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.NEWSBOARD_BENCH:
+    urlpatterns += [path("__bench__/", include("bench.urls"))]

@@ -1,0 +1,70 @@
+"""The environment the harness gives Django: production settings, one database per scale."""
+
+import os
+import secrets
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+DATA_DIR = BENCH_DIR / "data"
+RESULTS_DIR = BENCH_DIR / "results"
+PROJECT_DIR = BENCH_DIR.parent
+POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+
+
+def database_env(scale, db):
+    """SQLITE_PATH or DATABASE_URL for ``scale`` on ``db`` ("sqlite" or "postgres")."""
+    if db == "postgres":
+        return {"DATABASE_URL": f"{POSTGRES_SERVER}/nb_bench_{scale}", "SQLITE_PATH": ""}
+    DATA_DIR.mkdir(exist_ok=True)
+    return {"SQLITE_PATH": str(DATA_DIR / f"{scale}.sqlite3"), "DATABASE_URL": ""}
+
+
+def production_env(scale, db, *, static_root, no_cache=False):
+    """Everything the server and this process read: DEBUG off, HTTP (no TLS) on localhost."""
+    env = {
+        "DJANGO_SETTINGS_MODULE": "bench.nocache_settings" if no_cache else "newsboard.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "STATIC_ROOT": str(static_root),
+        "NEWSBOARD_BENCH": "true",
+        "LOG_LEVEL": "WARNING",
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+    }
+    env.update(database_env(scale, db))
+    return env
+
+
+def create_postgres_database(scale):
+    """Create nb_bench_<scale> if it does not exist yet."""
+    import psycopg
+
+    name = f"nb_bench_{scale}"
+    with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(scale, db):
+    """Start a scale from nothing (``--rebuild``)."""
+    if db == "postgres":
+        import psycopg
+
+        with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "nb_bench_{scale}" WITH (FORCE)')
+        return
+    for suffix in ("", "-wal", "-shm"):
+        Path(database_env(scale, db)["SQLITE_PATH"] + suffix).unlink(missing_ok=True)
+
+
+def setup_django(env):
+    """Configure Django in this process with ``env`` (call once, before importing models)."""
+    os.environ.update(env)
+    import django
+
+    django.setup()

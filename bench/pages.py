@@ -1,0 +1,157 @@
+"""The pages the benchmark loads: one table, trivial to extend.
+
+Each page lists candidate addresses; the first one that answers 200 is measured, and a page
+none of whose candidates exists yet is reported as "not available" instead of failing the run.
+Placeholders in braces are filled from the database by ``fixtures()``.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    candidates: tuple
+    signed_in: bool = False
+    explain: bool = False
+
+
+PAGES = [
+    Page("home", ("/",)),
+    Page("issue", ("{issue}",)),
+    Page("archive", ("/issues/",)),
+    Page(
+        "filter",
+        (
+            "/items/?category={category}&tags={tag}",
+            "/items/?category={category}&tag={tag}",
+        ),
+        explain=True,
+    ),
+    Page("search", ("/items/?q={word}", "/search/?q={word}"), explain=True),
+    Page("item", ("{item}",)),
+    Page("insights", ("/insights/",)),
+    Page("feed", ("/feed/", "/feeds/latest/", "/feeds/issues/", "/feed.xml", "/rss/")),
+    Page("discussion", ("{discussion}",)),
+    Page("discussion (signed in)", ("{discussion}",), signed_in=True),
+]
+
+SIGNED_IN_USERNAME = "bench-student-000"
+
+
+def fixtures():
+    """Values for the placeholders: the newest issue, its first item, the busiest category and tag."""
+    from taggit.models import Tag
+
+    from items.demo import course
+    from items.models import Category, Discussion, NewsItem, WeeklyIssue
+
+    issue = WeeklyIssue.objects.published().order_by("-issue_date").first()
+    item = NewsItem.objects.filter(issue=issue).order_by("position").first()
+    category = Category.objects.annotate(n=Count("items")).order_by("-n", "pk").first()
+    tag = (
+        Tag.objects.filter(newsitem__category=category).annotate(n=Count("pk")).order_by("-n", "pk").first()
+        if category
+        else None
+    )
+    return {
+        "issue": issue.get_absolute_url() if issue else "/issues/none/",
+        "item": item.get_absolute_url() if item else "/items/none/",
+        "category": category.slug if category else "none",
+        "tag": tag.slug if tag else "none",
+        "word": "learning",
+        "discussion": Discussion.objects.get(slug=course.OPEN_DISCUSSION["slug"]).get_absolute_url(),
+    }
+
+
+def signed_in_client():
+    """A test client with a real session in the database; its cookie works against the server too."""
+    from django.contrib.auth import get_user_model
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=SIGNED_IN_USERNAME))
+    return client
+
+
+@dataclass
+class Resolved:
+    page: Page
+    path: str | None
+    queries: int | None = None
+    sql: list | None = None
+    note: str = ""
+    cpu_ms: float | None = None
+    sql_ms: float | None = None
+
+    @property
+    def available(self):
+        return self.path is not None
+
+
+def resolve(pages, values, session_client):
+    """Pick each page's address and count its queries (second request, so start-up costs are out)."""
+    anonymous = Client()
+    resolved = []
+    for page in pages:
+        client = session_client if page.signed_in else anonymous
+        tried = []
+        for template in page.candidates:
+            path = template.format(**values)
+            status = client.get(path).status_code
+            tried.append(f"{path} → {status}")
+            if status == 200:
+                with CaptureQueriesContext(connection) as ctx:
+                    client.get(path)
+                sql = [q["sql"] for q in ctx.captured_queries]
+                cpu_ms, sql_ms = time_in_process(client, path)
+                resolved.append(Resolved(page, path, len(sql), sql, cpu_ms=cpu_ms, sql_ms=sql_ms))
+                break
+        else:
+            resolved.append(Resolved(page, None, note="not available (" + "; ".join(tried) + ")"))
+    return resolved
+
+
+def time_in_process(client, path, repeat=10):
+    """CPU milliseconds per request in this process, and the database's share of the time.
+
+    CPU time, not wall time, so other work on the machine does not inflate it; measured before
+    the server starts. The split (queries vs. ORM, templates, middleware) says where a slow page
+    spends its time.
+    """
+    with CaptureQueriesContext(connection) as ctx:
+        started = time.process_time()
+        for _ in range(repeat):
+            client.get(path)
+        total = time.process_time() - started
+    sql = sum(float(q["time"]) for q in ctx.captured_queries)
+    return total * 1000 / repeat, sql * 1000 / repeat
+
+
+def session_cookie(client):
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def explain(sql):
+    """The database's plan for one captured query."""
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + sql)
+        rows = cursor.fetchall()
+    if connection.vendor == "sqlite":
+        return "\n".join(f"{'  ' * _depth(rows, r)}{r[-1]}" for r in rows)
+    return "\n".join(r[0] for r in rows)
+
+
+def _depth(rows, row):
+    parents = {r[0]: r[1] for r in rows}
+    depth, parent = 0, row[1]
+    while parent in parents:
+        depth, parent = depth + 1, parents[parent]
+    return depth

@@ -1,0 +1,105 @@
+"""gunicorn with production settings, started and stopped by the harness."""
+
+import http.client
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from bench.env import PROJECT_DIR
+
+WORKERS = 2
+
+
+class Server:
+    def __init__(self, env, port, log_path):
+        self.env, self.port, self.log_path = env, port, log_path
+        self.process = None
+
+    def start(self):
+        """Start gunicorn (after ``collectstatic``); returns when both workers are up."""
+        self.log = open(self.log_path, "w")  # noqa: SIM115 (kept open for the server's life)
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "newsboard.wsgi:application",
+                f"--bind=127.0.0.1:{self.port}",
+                f"--workers={WORKERS}",
+                "--worker-class=sync",
+                "--backlog=2048",
+                "--timeout=60",
+            ],
+            cwd=PROJECT_DIR,
+            env=os.environ | self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited; see {self.log_path}")
+            try:
+                answered = get(self.port, "/__bench__/reference/100/")[0] == 200
+                if answered and len(self.worker_pids()) == WORKERS:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer on port {self.port}; see {self.log_path}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process:
+            self.log.close()
+
+    def worker_pids(self):
+        """The master's children: the sync workers."""
+        path = f"/proc/{self.process.pid}/task/{self.process.pid}/children"
+        with open(path) as f:
+            return [int(pid) for pid in f.read().split()]
+
+    def worker_rss_kib(self):
+        """VmRSS of each worker, in KiB."""
+        sizes = {}
+        for pid in self.worker_pids():
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        sizes[pid] = int(line.split()[1])
+        return sizes
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def collectstatic(env):
+    """Hashed, pre-compressed static files in the harness's temporary STATIC_ROOT, as in production."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=PROJECT_DIR,
+        env=os.environ | env,
+        check=True,
+    )
+
+
+def get(port, path, headers=None, method="GET", body=None):
+    """One request on a fresh connection: (status, headers, raw body as sent on the wire)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        conn.close()
