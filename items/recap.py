@@ -216,7 +216,7 @@ def clean_inline(text):
 
 def normalise_label(label):
     """``NEW! Ethics!`` → ``Ethics``: the deck marks a new category on its first slide."""
-    label = re.sub(r"^\s*new!?\s*", "", label, flags=re.IGNORECASE)
+    label = re.sub(r"^\s*new!\s*", "", label, flags=re.IGNORECASE)
     return label.strip().rstrip("!").strip()
 
 

@@ -113,6 +113,12 @@ def test_windows_line_endings_and_a_byte_order_mark_are_read():
     assert issue.date == datetime.date(2020, 10, 2) and issue.items[0].title == "Distill"
 
 
+@pytest.mark.parametrize("label", ["NEW0", "News", "New Tech"])
+def test_labels_that_merely_start_with_new_are_kept(label):
+    recap = parse_recap(f"# ML Weekly (Oct. 9th)\n1. **({label})** A story\n", year=2020)
+    assert recap.issues[0].items[0].category == label
+
+
 def test_new_category_label_on_the_slide_means_the_category():
     (issue,) = parse_recap("# ML Weekly (Dec. 4th)\n1. **(NEW! Ethics!)** Timnit Gebru", year=2020).issues
     assert issue.items[0].category == "Ethics"
