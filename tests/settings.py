@@ -27,3 +27,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["OPTIONS"]["init_command"] = DATABASES["default"]["OPTIONS"][  # noqa: F405
         "init_command"
     ].replace("synchronous=NORMAL", "synchronous=OFF")
+
+# With Redis, each pytest-xdist worker gets its own database number: the tests clear the cache
+# (FLUSHDB) between tests, which must not empty another worker's cache mid-test.
+if REDIS_URL:  # noqa: F405
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    CACHES["default"]["LOCATION"] = REDIS_URL.rsplit("/", 1)[0] + f"/{15 - worker % 8}"  # noqa: F405
