@@ -167,3 +167,12 @@ def test_term_deck_shows_drafts_to_staff_only(client, student, instructor, week,
     response = client.get(reverse("items:term_present", kwargs={"start": "2020-09-01", "end": "2020-12-31"}))
     assert ("Draft story" in response.content.decode()) is sees_draft
     assert ("no-cache" in response.get("Cache-Control", "")) is sees_draft
+
+
+def test_issue_page_links_to_its_slides_and_markdown(client):
+    from tests.factories import NewsItemFactory
+
+    issue = NewsItemFactory().issue
+    page = client.get(issue.get_absolute_url()).content.decode()
+    assert f'href="/issues/{issue.slug}/present/"' in page
+    assert f'href="/issues/{issue.slug}/recap.md"' in page
