@@ -256,31 +256,29 @@ class CommentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def _moderate(self, request, comments, service, done):
+        comments = list(comments)
+        for comment in comments:
+            service(comment=comment, by=request.user)
+        self.message_user(request, f"{done} {len(comments)} comment(s).", messages.SUCCESS)
+
     @admin.action(description="Hide the selected comments", permissions=["change"])
     def hide(self, request, queryset):
-        for comment in queryset:
-            services.comment_hide(comment=comment, by=request.user)
-        self.message_user(request, f"Hid {len(queryset)} comment(s).", messages.SUCCESS)
+        self._moderate(request, queryset, services.comment_hide, "Hid")
 
     @admin.action(description="Restore (make visible) the selected comments", permissions=["change"])
     def restore(self, request, queryset):
-        for comment in queryset:
-            services.comment_restore(comment=comment, by=request.user)
-        self.message_user(request, f"Restored {len(queryset)} comment(s).", messages.SUCCESS)
+        self._moderate(request, queryset, services.comment_restore, "Restored")
 
     @admin.action(description="Approve the selected pending comments", permissions=["change"])
     def approve(self, request, queryset):
         pending = queryset.filter(status=Comment.Status.PENDING)
-        for comment in pending:
-            services.comment_approve(comment=comment, by=request.user)
-        self.message_user(request, f"Approved {len(pending)} pending comment(s).", messages.SUCCESS)
+        self._moderate(request, pending, services.comment_approve, "Approved pending")
 
     @admin.action(description="Reject the selected pending comments", permissions=["change"])
     def reject(self, request, queryset):
         pending = queryset.filter(status=Comment.Status.PENDING)
-        for comment in pending:
-            services.comment_reject(comment=comment, by=request.user)
-        self.message_user(request, f"Rejected {len(pending)} pending comment(s).", messages.SUCCESS)
+        self._moderate(request, pending, services.comment_reject, "Rejected pending")
 
 
 @admin.register(Profile)
