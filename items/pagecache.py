@@ -6,6 +6,8 @@ instructor publishes or a student posts. A scheduled issue going live bumps it t
 request after its publish time notices and bumps.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -59,7 +61,8 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not self.should_cache(request):
             return self.get_response(request)
-        key = f"page:{current_content_version()}:{request.method}:{request.get_full_path()}"
+        path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"page:{current_content_version()}:{request.method}:{path_hash}"
         response = cache.get(key)
         if response is not None:
             return response

@@ -40,7 +40,11 @@ class CategorySitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Category.objects.with_published_counts().filter(item_count__gt=0)
+        return (
+            Category.objects.with_published_counts()
+            .filter(item_count__gt=0)
+            .order_by("display_order", "name")
+        )
 
 
 class TagSitemap(Sitemap):

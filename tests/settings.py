@@ -14,6 +14,7 @@ os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="newsboard-test-medi
 from newsboard.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STATIC_ROOT = tempfile.mkdtemp(prefix="newsboard-test-static-")
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 
