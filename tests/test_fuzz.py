@@ -17,6 +17,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, reverse
 from django.utils import timezone
@@ -434,15 +435,51 @@ RECAP_LINES = st.sampled_from(
 @given(
     text=st.one_of(texts(), st.lists(st.one_of(RECAP_LINES, texts(2_000)), max_size=20).map("\n".join)),
     form=fields(["year", "update_existing", "confirm_new_categories", "previewed"]),
+    upload=st.one_of(
+        st.none(),
+        st.binary(max_size=3_000),
+        st.lists(st.one_of(RECAP_LINES, texts(2_000)), max_size=10).map(
+            lambda lines: "\n".join(lines).encode()
+        ),
+    ),
 )
-def test_recap_import_preview_never_fails_and_writes_nothing(board, text, form):
+def test_recap_import_preview_never_fails_and_writes_nothing(board, text, form, upload):
     before = WeeklyIssue.objects.count()
     client = client_as(board, "instructor")
-    response = client.post(
-        reverse("admin:items_weeklyissue_import_recap"), {"text": text, **as_multidict(form)}
-    )
+    data = {"text": text, **as_multidict(form)}
+    if upload is not None:
+        data["file"] = SimpleUploadedFile("recap.md", upload, content_type="text/markdown")
+    response = client.post(reverse("admin:items_weeklyissue_import_recap"), data)
     assert_not_server_error(response, (text[:200], form))
     assert WeeklyIssue.objects.count() == before
+
+
+def admin_changelists():
+    from django.contrib import admin
+
+    return [
+        reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist") for m in admin.site._registry
+    ]
+
+
+@FUZZ
+@given(
+    data=st.data(),
+    query=st.lists(
+        st.tuples(
+            st.one_of(
+                st.sampled_from(["q", "o", "p", "e", "status", "all", "_popup", "_to_field"]),
+                st.text(max_size=30),
+            ),
+            texts(5_000),
+        ),
+        max_size=8,
+    ),
+)
+def test_admin_changelists_never_fail(board, data, query):
+    url = data.draw(st.sampled_from(admin_changelists()))
+    response = client_as(board, "instructor").get(url, QUERY_STRING=urlencode(query))
+    assert_not_server_error(response, (url, query))
 
 
 def test_the_fuzz_reaches_every_route():
