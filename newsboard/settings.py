@@ -72,8 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "newsboard.headers.PermissionsPolicyMiddleware",
     "newsboard.outage.DatabaseUnavailableMiddleware",
-    # A NUL in the query string is a 400, not a PostgreSQL error (the admin's filters pass it on).
-    "newsboard.badinput.RejectNulInQueryMiddleware",
+    # A NUL in an admin query string is a 400, not a PostgreSQL error (changelists filter on it).
+    "newsboard.badinput.RejectNulInAdminQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers If-Modified-Since / If-None-Match with 304, e.g. for feed readers polling the feeds.
     "django.middleware.http.ConditionalGetMiddleware",
