@@ -35,3 +35,9 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # Which proxies may set X-Forwarded-* headers (comma-separated addresses, or * behind a
 # private load balancer).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# gunicorn's defaults, written down because the app relies on them: a header line over 8,190
+# bytes is refused here (4xx), before Django, which cannot build a request whose Content-Type is
+# over 10,000 characters and would answer 500.
+limit_request_line = 4094
+limit_request_field_size = 8190

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -64,7 +65,10 @@ class ProfileForm(forms.ModelForm):
 
 def _next_url(request):
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+    # Only paths on this site: a bare word ("hide") is no place to send anyone.
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
+        candidate, {request.get_host()}, request.is_secure()
+    ):
         return candidate
     return ""
 
@@ -86,7 +90,9 @@ def signup(request):
             Profile.objects.create(user=user, display_name=form.cleaned_data["display_name"].strip())
         login(request, user)
         messages.success(request, "Welcome! Your account is ready.")
-        return redirect(_next_url(request) or "items:home")
+        # A plain redirect: redirect() would try a bare word like "hide" as a view name (a 500).
+        next_url = _next_url(request)
+        return HttpResponseRedirect(next_url) if next_url else redirect("items:home")
     return render(request, "registration/signup.html", {"form": form, "next": _next_url(request)})
 
 

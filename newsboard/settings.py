@@ -72,12 +72,15 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "newsboard.headers.PermissionsPolicyMiddleware",
     "newsboard.outage.DatabaseUnavailableMiddleware",
+    # A NUL in an admin query string is a 400, not a PostgreSQL error (changelists filter on it).
+    "newsboard.badinput.RejectNulInAdminQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers If-Modified-Since / If-None-Match with 304, e.g. for feed readers polling the feeds.
     "django.middleware.http.ConditionalGetMiddleware",
     # Anonymous readers get whole pages from the cache, keyed by the content version.
     "items.pagecache.AnonymousPageCacheMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's SessionMiddleware, refusing forged session keys before they reach the database.
+    "newsboard.sessions.ValidatedSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -176,7 +176,10 @@ MODERATION_ACTIONS = {
 
 def _safe_next(request, fallback):
     candidate = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+    # Only paths on this site: a bare word ("hide") is no place to send anyone.
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
+        candidate, {request.get_host()}, request.is_secure()
+    ):
         return candidate
     return fallback
 
@@ -199,7 +202,8 @@ def comment_moderate(request, pk):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, done)
-    return redirect(_safe_next(request, comment.get_absolute_url()))
+    # A plain redirect: redirect() would try a bare word in "next" as a view name (a 500).
+    return HttpResponseRedirect(_safe_next(request, comment.get_absolute_url()))
 
 
 @require_POST
