@@ -54,3 +54,10 @@ def test_500_page_renders_without_the_database(client, monkeypatch):
 def test_500_template_needs_no_context():
     html = engines["django"].get_template("500.html").render({})
     assert "Something went wrong" in html and "/static/css/board.css" in html
+
+
+def test_bad_request_page_is_in_the_site_style(client):
+    response = client.get("/admin/items/comment/?status=%00")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "We could not read that request" in page and "Nothing was changed." in page
