@@ -77,6 +77,9 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     # Anonymous readers get whole pages from the cache, keyed by the content version.
     "items.pagecache.AnonymousPageCacheMiddleware",
+    # Inside the page cache, so a cached page is compressed once and stored per encoding.
+    "django.middleware.gzip.GZipMiddleware",
+    "newsboard.compression.ContentETagMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
