@@ -162,6 +162,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "newsboard",
+            # Pages and comment fragments (items/fragments.py): the default 300 entries would
+            # cull a busy discussion's 200 fragments along with the pages.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
 
