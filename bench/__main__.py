@@ -334,7 +334,10 @@ def write_results(args, label, stamp, started_at, rows, extras, explains, counts
             f"Reads: {args.hall_students} students in {hall_result['read_seconds']:.1f} s, "
             f"{len(hall_result['read_errors'])} errors. Posts: sign-in by {hall_result['how']['sign_in']}, "
             f"{hall_result['how']['posting']}; {hall_result['posted']} accepted, {hall_result['stored']} "
-            f"stored, {len(hall_result['post_errors'])} errors, in {hall_result['post_seconds']:.1f} s.",
+            f"stored, {len(hall_result['post_errors'])} errors, in {hall_result['post_seconds']:.1f} s. "
+            # Accepted but not stored is a lost comment; stored but not confirmed is a post
+            # whose answer came after the client gave up (it counts as an error, not a loss).
+            f"Lost comments: {max(0, hall_result['posted'] - hall_result['stored'])}.",
             "",
             report.hall_table(hall_result["reads"] | hall_result["posts"]),
             "",
