@@ -6,6 +6,7 @@ See the README's "Benchmark" section. Everything printed is also written under b
 import argparse
 import datetime
 import json
+import logging
 import re
 import shutil
 import signal
@@ -83,6 +84,8 @@ def run(args, static_root):
     if args.db == "postgres":
         bench_env.create_postgres_database(args.scale)
     bench_env.setup_django(env)
+    # The harness's own test-client requests would print one JSON access line each.
+    logging.getLogger("newsboard.requests").setLevel(logging.WARNING)
 
     from django.core.management import call_command
 
@@ -113,8 +116,10 @@ def run(args, static_root):
     collectstatic(env)
     values = bench_pages.fixtures()
     session_client = bench_pages.signed_in_client()
-    cookie = bench_pages.session_cookie(session_client)
     resolved = bench_pages.resolve(selected, values, session_client)
+    # After resolve() the client also holds the CSRF cookie a browser would send back, so the
+    # signed-in page is measured without minting a new CSRF cookie on every request.
+    cookie = "; ".join(f"{name}={morsel.value}" for name, morsel in session_client.cookies.items())
     explains = {
         r.page.name: [(sql, bench_pages.explain(sql)) for sql in r.sql if sql.lstrip().startswith("SELECT")]
         for r in resolved
@@ -139,6 +144,8 @@ def run(args, static_root):
                 "path": r.path,
                 "note": r.note,
                 "queries": r.queries,
+                "served_queries": r.served_queries,
+                "page_cached": r.page_cached,
                 "cpu_ms": r.cpu_ms,
                 "sql_ms": r.sql_ms,
             }
@@ -327,7 +334,10 @@ def write_results(args, label, stamp, started_at, rows, extras, explains, counts
             f"Reads: {args.hall_students} students in {hall_result['read_seconds']:.1f} s, "
             f"{len(hall_result['read_errors'])} errors. Posts: sign-in by {hall_result['how']['sign_in']}, "
             f"{hall_result['how']['posting']}; {hall_result['posted']} accepted, {hall_result['stored']} "
-            f"stored, {len(hall_result['post_errors'])} errors, in {hall_result['post_seconds']:.1f} s.",
+            f"stored, {len(hall_result['post_errors'])} errors, in {hall_result['post_seconds']:.1f} s. "
+            # Accepted but not stored is a lost comment; stored but not confirmed is a post
+            # whose answer came after the client gave up (it counts as an error, not a loss).
+            f"Lost comments: {max(0, hall_result['posted'] - hall_result['stored'])}.",
             "",
             report.hall_table(hall_result["reads"] | hall_result["posts"]),
             "",

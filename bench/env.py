@@ -34,7 +34,15 @@ def production_env(scale, db, *, static_root, no_cache=False):
         "NEWSBOARD_BENCH": "true",
         "LOG_LEVEL": "WARNING",
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        # gunicorn.conf.py recycles workers every ~1,000 requests; under wrk that is every
+        # second or two, so each run would measure worker boots and an emptied local-memory
+        # cache, and the memory check would see fresh workers. Measure steady workers.
+        "GUNICORN_MAX_REQUESTS": "0",
     }
+    # With --no-cache the page cache is off by its own setting too, so not even its
+    # content-version query runs (the dummy cache alone would still make that query); warm
+    # runs set the default explicitly so a stray 0 in the shell cannot turn the cache off.
+    env["NEWSBOARD_PAGE_CACHE_SECONDS"] = "0" if no_cache else "600"
     env.update(database_env(scale, db))
     return env
 

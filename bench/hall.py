@@ -5,6 +5,7 @@ would mostly make. Posting goes through a small adapter that reads the discussio
 comment form (CSRF token, field names), so it follows whatever form the board ships.
 """
 
+import gzip
 import statistics
 import threading
 import time
@@ -74,6 +75,8 @@ class Browser:
         started = time.perf_counter()
         status, response_headers, content = get(self.port, path, headers, method, body)
         elapsed = (time.perf_counter() - started) * 1000
+        if response_headers.get("Content-Encoding") == "gzip":
+            content = gzip.decompress(content)
         for cookie in response_headers.get_all("Set-Cookie") or []:
             name, _, value = cookie.split(";", 1)[0].partition("=")
             self.cookies[name.strip()] = value.strip().strip('"')

@@ -50,7 +50,10 @@ class PairResult:
 
     @property
     def ratios(self):
-        return [p.rps / lim.rps for p, lim in zip(self.pages, self.limits, strict=True)]
+        # A limit run that completed nothing (a stalled machine) gives no ratio, not a crash.
+        return [p.rps / lim.rps for p, lim in zip(self.pages, self.limits, strict=True) if lim.rps > 0] or [
+            float("nan")
+        ]
 
     def summary(self):
         ratios = self.ratios

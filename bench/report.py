@@ -34,7 +34,7 @@ def fmt(value, pattern="{:.0f}"):
 def page_table(rows):
     lines = [
         "| page | path | req/s | p50 ms | p99 ms | limit req/s | ratio (min–max) | queries "
-        "| CPU ms in-process (SQL) | bytes sent |",
+        "| CPU ms in-process, uncached (SQL) | bytes sent |",
         "|---|---|---:|---:|---:|---:|---|---:|---:|---:|",
     ]
     for row in rows:
@@ -43,9 +43,12 @@ def page_table(rows):
             continue
         s = row.get("load") or {}
         ratio = f"{s['ratio']:.2f} ({s['ratio_min']:.2f}–{s['ratio_max']:.2f})" if "ratio" in s else "–"
+        queries = row["queries"]
+        if row.get("page_cached"):
+            queries = f"{queries} (cached: {row['served_queries']})"
         lines.append(
             f"| {row['name']} | `{row['path']}` | {fmt(s.get('rps'))} | {fmt(s.get('p50_ms'), '{:.1f}')} "
-            f"| {fmt(s.get('p99_ms'), '{:.1f}')} | {fmt(s.get('limit_rps'))} | {ratio} | {row['queries']} "
+            f"| {fmt(s.get('p99_ms'), '{:.1f}')} | {fmt(s.get('limit_rps'))} | {ratio} | {queries} "
             f"| {fmt(row.get('cpu_ms'), '{:.1f}')} ({fmt(row.get('sql_ms'), '{:.1f}')}) "
             f"| {row['bytes']:,} {row['encoding']} (gzip would be {row['gzip_bytes']:,}, "
             f"{row['gzip_ms']:.1f} ms) |"

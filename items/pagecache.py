@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Min
+from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
 
 from items.models import ContentVersion, WeeklyIssue
@@ -48,8 +49,16 @@ def current_content_version():
     return value
 
 
+def accepted_encoding(request):
+    """The body GZipMiddleware (inside this cache) gives this request: gzip or identity."""
+    return "gzip" if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else "identity"
+
+
 class AnonymousPageCacheMiddleware:
     """Serve anonymous GETs of public pages from the cache; store what is safe to share.
+
+    GZipMiddleware sits inside, so a page is compressed once and kept per encoding (the key
+    says which; the stored response keeps its ``Vary: Accept-Encoding``).
 
     Safe to share: a 200 that sets no cookie (no CSRF token, no messages) and is not marked
     private or no-cache (staff previews are). Signed-in readers always get a fresh page.
@@ -62,7 +71,7 @@ class AnonymousPageCacheMiddleware:
         if not self.should_cache(request):
             return self.get_response(request)
         path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{current_content_version()}:{request.method}:{path_hash}"
+        key = f"page:{current_content_version()}:{request.method}:{accepted_encoding(request)}:{path_hash}"
         response = cache.get(key)
         if response is not None:
             return response

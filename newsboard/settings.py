@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     # Anonymous readers get whole pages from the cache, keyed by the content version.
     "items.pagecache.AnonymousPageCacheMiddleware",
+    # Inside the page cache, so a cached page is compressed once and stored per encoding.
+    "django.middleware.gzip.GZipMiddleware",
+    "newsboard.compression.ContentETagMiddleware",
     # Django's SessionMiddleware, refusing forged session keys before they reach the database.
     "newsboard.sessions.ValidatedSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -126,6 +129,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": SQLITE_PATH,
+            # Keep the connection between requests: opening one runs the five PRAGMAs below,
+            # which cost more than a cached page's one small query.
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -158,6 +165,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "newsboard",
+            # Pages and comment fragments (items/fragments.py): the default 300 entries would
+            # cull a busy discussion's 200 fragments along with the pages.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
 

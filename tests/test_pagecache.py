@@ -1,6 +1,7 @@
 """The anonymous page cache: fast for readers, never stale after a write."""
 
 import datetime
+import gzip
 from unittest import mock
 
 import pytest
@@ -98,3 +99,38 @@ def test_the_cache_is_off_for_private_boards(client, settings, django_assert_max
     settings.NEWSBOARD_LOGIN_REQUIRED = True
     response = client.get(reverse("items:home"))
     assert response.status_code == 302
+
+
+def test_a_cached_page_is_compressed_once_and_kept_per_encoding(client, django_assert_num_queries):
+    NewsItemFactory(title="Compressed news", summary="Words " * 200)
+    url = reverse("items:home")
+    client.get(url, headers={"accept-encoding": "gzip, br"})
+    with django_assert_num_queries(1):
+        zipped = client.get(url, headers={"accept-encoding": "gzip, br"})
+    plain = client.get(url)
+
+    assert zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content).decode() == plain.content.decode()
+    assert "Compressed news" in plain.content.decode()
+    assert not plain.has_header("Content-Encoding")
+    assert "Accept-Encoding" in zipped["Vary"] and "Accept-Encoding" in plain["Vary"]
+
+
+def test_both_encodings_share_an_etag_and_a_cached_page_answers_304(client):
+    NewsItemFactory(title="Tagged news", summary="Words " * 200)
+    url = reverse("items:home")
+    etag = client.get(url, headers={"accept-encoding": "gzip"})["ETag"]
+
+    # The same tag, weak for the compressed body as RFC 9110 asks; If-None-Match compares weakly.
+    assert etag == "W/" + client.get(url)["ETag"]
+    for encoding in ("gzip", "identity"):
+        response = client.get(url, headers={"accept-encoding": encoding, "if-none-match": etag})
+        assert response.status_code == 304
+
+
+def test_signed_in_pages_are_compressed_too(client, student):
+    NewsItemFactory(title="Some news", summary="Words " * 200)
+    client.force_login(student)
+    response = client.get(reverse("items:home"), headers={"accept-encoding": "gzip"})
+    assert response["Content-Encoding"] == "gzip"
+    assert student.username in gzip.decompress(response.content).decode()

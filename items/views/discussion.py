@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from items import permissions, services
 from items.forms import CommentEditForm, CommentForm, CommentReportForm
+from items.fragments import render_comments
 from items.models import Comment, CommentReport, Discussion, NewsItem, WeeklyIssue
 from items.threads import build_thread
 
@@ -46,13 +47,15 @@ def _render_discussion(request, discussion, form=None, status=200):
     elif form is not None:
         parent_pk = form.data.get("parent")
         reply_to = next((e for e in entries if str(e.comment.pk) == parent_pk and e.can_reply), None)
+    page_url = discussion.get_absolute_url()
     context = {
         "discussion": discussion,
         "entries": entries,
+        "comments_html": render_comments(request, entries, page_url),
         "form": form if can_post else None,
         "reply_to": reply_to,
         "can_moderate": permissions.is_moderator(request.user),
-        "page_url": discussion.get_absolute_url(),
+        "page_url": page_url,
     }
     return render(request, "items/discussion_detail.html", context, status=status)
 

@@ -1,0 +1,75 @@
+"""Cached comment fragments: shared where readers see a comment alike, never stale, never a CSRF leak."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from items import services
+from items.fragments import fragment_key
+from items.threads import build_thread
+from tests.factories import CommentFactory, DiscussionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def page_for(user, discussion):
+    client = Client()
+    client.force_login(user)
+    return client.get(discussion.get_absolute_url()).content.decode()
+
+
+def test_the_first_reader_fills_the_cache_for_the_next():
+    discussion = DiscussionFactory()
+    CommentFactory.create_batch(3, discussion=discussion)
+    reader = UserFactory()
+    page_for(reader, discussion)
+
+    entries = build_thread(discussion, discussion.comments.for_thread(), UserFactory())
+    keys = [fragment_key(entry) for entry in entries]
+    assert len(cache.get_many(keys)) == 3
+
+
+def test_an_edit_shows_at_once_to_signed_in_readers():
+    author = UserFactory()
+    discussion = DiscussionFactory()
+    comment = services.comment_create(discussion=discussion, author=author, body="First words")
+    reader = UserFactory()
+    assert "First words" in page_for(reader, discussion)
+
+    services.comment_edit(comment=comment, by=author, body="Second thoughts")
+
+    page = page_for(reader, discussion)
+    assert "Second thoughts" in page and "First words" not in page
+
+
+def test_hiding_shows_at_once_to_signed_in_readers():
+    discussion = DiscussionFactory()
+    comment = CommentFactory(discussion=discussion, body="Rude words", body_html="<p>Rude words</p>")
+    reader = UserFactory()
+    assert "Rude words" in page_for(reader, discussion)
+
+    services.comment_hide(comment=comment)
+
+    assert "Rude words" not in page_for(reader, discussion)
+
+
+def test_comments_with_a_form_are_rendered_for_their_reader_only():
+    author, other = UserFactory(), UserFactory()
+    discussion = DiscussionFactory()
+    services.comment_create(discussion=discussion, author=author, body="My own comment")
+
+    own_page = page_for(author, discussion)
+    other_page = page_for(other, discussion)
+
+    assert "/delete/" in own_page
+    assert "/delete/" not in other_page
+
+
+def test_entries_offering_a_form_have_no_shared_key():
+    discussion = DiscussionFactory()
+    comment = CommentFactory(discussion=discussion)
+    [own] = build_thread(discussion, discussion.comments.for_thread(), comment.author)
+    [other] = build_thread(discussion, discussion.comments.for_thread(), UserFactory())
+
+    assert own.can_delete and fragment_key(own) is None
+    assert fragment_key(other) is not None
