@@ -1,0 +1,67 @@
+"""Pages pass the W3C Nu HTML checker (vnu.jar) without errors.
+
+The checker needs Java and vnu.jar (the npm package vnu-jar): .ci/run installs the jar and
+sets NEWSBOARD_VNU_JAR; elsewhere the test is skipped with the reason.
+"""
+
+import io
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+from django.core.management import call_command
+
+from items.models import Discussion, NewsItem
+
+pytestmark = pytest.mark.django_db
+
+VNU_JAR = os.environ.get("NEWSBOARD_VNU_JAR", "")
+
+
+@pytest.mark.skipif(
+    not (VNU_JAR and os.path.exists(VNU_JAR) and shutil.which("java")),
+    reason="the W3C Nu checker needs Java and NEWSBOARD_VNU_JAR (set by .ci/run)",
+)
+def test_pages_are_valid_html(client, student, tmp_path):
+    call_command("load_demo", stdout=io.StringIO())
+    item = NewsItem.objects.get(title__startswith="PlaNet")
+    urls = [
+        "/",
+        "/issues/",
+        item.issue.get_absolute_url(),
+        "/items/?category=vision&tag=cnn",
+        "/items/?q=robot",
+        item.get_absolute_url(),
+        item.category.get_absolute_url(),
+        "/tags/cnn/",
+        "/insights/",
+        "/discussion/",
+        Discussion.objects.get().get_absolute_url(),
+        "/accounts/login/",
+        "/accounts/signup/",
+        f"/issues/{item.issue.slug}/present/",
+        "/present/term/2020-09-01/2020-12-31/",
+        "/no-such-page/",
+    ]
+    files = []
+    for index, url in enumerate(urls):
+        response = client.get(url)
+        path = tmp_path / f"page{index}.html"
+        path.write_bytes(response.content)
+        files.append(str(path))
+    client.force_login(student)
+    path = tmp_path / "signed-in-discussion.html"
+    path.write_bytes(client.get(Discussion.objects.get().get_absolute_url()).content)
+    files.append(str(path))
+
+    result = subprocess.run(
+        ["java", "-jar", VNU_JAR, "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    errors = [f"{m.get('url', '').rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}" for m in messages]
+    assert not errors, "\n".join(errors)
