@@ -529,3 +529,17 @@ def test_moderation_next_that_is_not_a_path_falls_back_to_the_comment(instructor
     )
     assert response.status_code == 302
     assert response["Location"] == comment.get_absolute_url()
+
+
+def test_pages_offer_no_link_to_a_hidden_discussion(client):
+    item = NewsItemFactory()
+    DiscussionFactory(issue=item.issue, slug="week", is_hidden=True)
+    DiscussionFactory(item=item, slug="item", is_hidden=True)
+    assert "Discuss this week" not in client.get(item.issue.get_absolute_url()).content.decode()
+    assert "Discuss this item" not in client.get(item.get_absolute_url()).content.decode()
+
+
+def test_pages_link_to_a_discussion_not_yet_started(client):
+    item = NewsItemFactory()
+    assert "Discuss this week" in client.get(item.issue.get_absolute_url()).content.decode()
+    assert "Discuss this item" in client.get(item.get_absolute_url()).content.decode()
