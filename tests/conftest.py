@@ -1,3 +1,6 @@
+import os
+import uuid
+
 import pytest
 
 from tests.factories import InstructorFactory, UserFactory
@@ -31,3 +34,19 @@ def _clear_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def real_redis_caches():
+    """CACHES for the Redis at REDIS_URL under a key prefix of the test's own.
+
+    A prefix rather than a database: clear() would flush the whole database, and the keys the
+    tests write expire by themselves.
+    """
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"newsboard-test-{uuid.uuid4().hex}",
+        }
+    }

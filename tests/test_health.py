@@ -1,7 +1,6 @@
 """GET /healthz: 200 when the database and the cache answer, 503 otherwise, never detailed."""
 
 import os
-import uuid
 from unittest import mock
 
 import pytest
@@ -55,14 +54,7 @@ def test_healthz_only_reads(client):
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="set REDIS_URL to check against a real Redis")
-def test_a_real_redis_cache_is_healthy(client):
-    redis = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": f"newsboard-test-{uuid.uuid4().hex}",
-        }
-    }
-    with override_settings(CACHES=redis):
+def test_a_real_redis_cache_is_healthy(client, real_redis_caches):
+    with override_settings(CACHES=real_redis_caches):
         response = client.get(reverse("healthz"))
     assert response.status_code == 200

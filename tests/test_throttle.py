@@ -2,7 +2,6 @@
 
 import os
 import time
-import uuid
 from unittest import mock
 
 import pytest
@@ -101,17 +100,10 @@ def test_client_address_trusts_only_our_own_proxies(proxies, forwarded, expected
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="set REDIS_URL to check against a real Redis")
-def test_the_lock_holds_on_a_shared_redis_cache(client, instructor):
+def test_the_lock_holds_on_a_shared_redis_cache(client, instructor, real_redis_caches):
     """Several app servers share one Redis: the counters must add up there too."""
-    redis = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": f"newsboard-test-{uuid.uuid4().hex}",
-        }
-    }
     # A prefix of its own; the keys expire with the window (clear() would flush the whole database).
-    with override_settings(CACHES=redis):
+    with override_settings(CACHES=real_redis_caches):
         for _ in range(5):
             sign_in(client)
         response = sign_in(client, password=PASSWORD)
