@@ -38,15 +38,19 @@ def _clear_cache():
 
 @pytest.fixture
 def real_redis_caches():
-    """CACHES for the Redis at REDIS_URL under a key prefix of the test's own.
+    """CACHES for this test worker's Redis database (tests/settings.py), under a key prefix of
+    the test's own.
 
-    A prefix rather than a database: clear() would flush the whole database, and the keys the
-    tests write expire by themselves.
+    The worker's own database, because another pytest-xdist worker FLUSHes its database between
+    tests; a prefix, because the keys the test writes then expire by themselves.
     """
+    from django.conf import settings
+
+    location = settings.CACHES["default"]["LOCATION"] if os.environ.get("REDIS_URL") else ""
     return {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "LOCATION": location,
             "KEY_PREFIX": f"newsboard-test-{uuid.uuid4().hex}",
         }
     }
