@@ -199,6 +199,8 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 31536000
+# Backups keep microseconds (items/exactjson.py); the stock "json" format rounds to milliseconds.
+SERIALIZATION_MODULES = {"exactjson": "items.exactjson"}
 
 SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.db")
 

@@ -5,6 +5,7 @@ against a freshly migrated database (SQLite always; PostgreSQL when one is reach
 an operator would run `migrate` then `restore` on a new server.
 """
 
+import datetime
 import io
 import json
 import os
@@ -20,6 +21,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from items.backup import read_backup
+from items.models import Discussion
 from tests.factories import (
     CommentFactory,
     DiscussionFactory,
@@ -57,6 +59,11 @@ def board():
     parent = CommentFactory(discussion=discussion, author=student)
     CommentFactory(discussion=discussion, author=instructor, parent=parent, depth=1)
     CommentFactory(discussion=discussion, author=None, status="deleted")
+    # A time with less than a millisecond after the second, which Django's stock JSON
+    # encoder would round away: the round trip must keep it.
+    Discussion.objects.filter(pk=discussion.pk).update(
+        created_at=datetime.datetime(2020, 12, 4, 10, 0, 0, 500, tzinfo=datetime.UTC)
+    )
     return issue
 
 
