@@ -57,9 +57,7 @@ def _dump_data():
             # One snapshot for every table, so a comment is never saved without its thread.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        call_command(
-            "dumpdata", natural_foreign=True, exclude=EXCLUDED, format="exactjson", stdout=out
-        )
+        call_command("dumpdata", natural_foreign=True, exclude=EXCLUDED, format="exactjson", stdout=out)
     return out.getvalue().encode()
 
 
