@@ -35,7 +35,7 @@ class IssuesFeed(Feed):
         return f"{issue.title}, {issue.issue_date:%a %-d %b %Y}"
 
     def item_description(self, issue):
-        lines = [f"{item.position}. ({item.category.label}) {item.title}" for item in issue.items.all()]
+        lines = [f"{item.position}. ({item.category.label}) {item.title}" for item in issue.item_list]
         return "\n".join([issue.introduction, *lines]).strip()
 
     def item_pubdate(self, issue):
@@ -45,7 +45,7 @@ class IssuesFeed(Feed):
         return max(issue.updated_at, issue.published_at)
 
     def item_categories(self, issue):
-        return sorted({item.category.label for item in issue.items.all()})
+        return sorted({item.category.label for item in issue.item_list})
 
 
 class IssuesAtomFeed(IssuesFeed):
@@ -69,7 +69,7 @@ class ItemsFeed(Feed):
         return item.issue.published_at
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        return [tag.name for tag in item.tag_list]
 
 
 class CategoryFeed(ItemsFeed):

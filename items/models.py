@@ -10,6 +10,7 @@ from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
@@ -121,6 +122,15 @@ class WeeklyIssue(models.Model):
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and not self.is_public
 
+    # The lists below are what pages show. The listing querysets fill them with one prefetch
+    # query each (``Prefetch(to_attr=...)``, which skips building a queryset per row); on an
+    # instance loaded any other way they cost one query on first use.
+
+    @cached_property
+    def item_list(self):
+        """The issue's items in slide order, each with its category."""
+        return list(self.items.select_related("category").order_by("position"))
+
 
 class NewsItem(models.Model):
     issue = models.ForeignKey(WeeklyIssue, on_delete=models.CASCADE, related_name="items")
@@ -175,6 +185,16 @@ class NewsItem(models.Model):
 
     def get_absolute_url(self):
         return reverse("items:item_detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @cached_property
+    def tag_list(self):
+        """The item's topic tags (see ``WeeklyIssue.item_list`` on prefetching)."""
+        return list(self.tags.all())
+
+    @cached_property
+    def media_list(self):
+        """The item's pictures and media in order (see ``WeeklyIssue.item_list``)."""
+        return list(self.media.all())
 
 
 class Media(models.Model):

@@ -44,30 +44,26 @@ class WeeklyIssueQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Issues newest first with their item count and categories, in a fixed number of queries."""
-        from items.models import Category
+        from items.models import NewsItem
 
         # Meta.ordering is dropped from GROUP BY queries, so the aggregate needs its own order.
         return (
             self.with_counts()
             .order_by("-issue_date")
             .prefetch_related(
-                Prefetch(
-                    "items__category",
-                    queryset=Category.objects.all(),
-                )
+                Prefetch("items", queryset=NewsItem.objects.select_related("category"), to_attr="item_list")
             )
         )
 
     def with_items(self):
-        """Issues with everything an issue page shows, prefetched."""
-        from items.models import Media, NewsItem
+        """Issues with everything an issue page shows, prefetched (``issue.item_list``)."""
+        from items.models import NewsItem
 
         return self.prefetch_related(
             Prefetch(
                 "items",
-                queryset=NewsItem.objects.select_related("category")
-                .prefetch_related("tags", Prefetch("media", queryset=Media.objects.all()))
-                .order_by("position"),
+                queryset=NewsItem.objects.select_related("category").with_details().order_by("position"),
+                to_attr="item_list",
             )
         )
 
@@ -93,12 +89,16 @@ class NewsItemQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
+    def with_details(self):
+        """Items with ``tag_list`` and ``media_list`` prefetched, one query each."""
+        return self.prefetch_related(
+            Prefetch("tags", to_attr="tag_list"), Prefetch("media", to_attr="media_list")
+        )
+
     def for_listing(self):
         """Items newest issue first, with issue, category, tags and media prefetched."""
         return (
-            self.select_related("issue", "category")
-            .prefetch_related("tags", "media")
-            .order_by("-issue__issue_date", "position")
+            self.select_related("issue", "category").with_details().order_by("-issue__issue_date", "position")
         )
 
     def search(self, q):

@@ -599,10 +599,10 @@ def recap_from_issues(issues, insights=(), discussion_prompt=""):
                         link=item.link,
                         excerpt_title=item.excerpt_title,
                         excerpt=normalise_text(item.excerpt),
-                        tags=sorted(tag.name for tag in item.tags.all()),
+                        tags=sorted(tag.name for tag in item.tag_list),
                     )
                     # Numbered as on a slide, so a gap left by a deleted item still imports.
-                    for position, item in enumerate(issue.items.all(), start=1)
+                    for position, item in enumerate(issue.item_list, start=1)
                 ],
             )
             for issue in issues

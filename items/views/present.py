@@ -48,7 +48,7 @@ def issue_heading(issue):
 def issue_slides(issue):
     """The course's rhythm: a title, the list growing one item at a time, a slide per excerpt or picture."""
     heading = issue_heading(issue)
-    items = list(issue.items.all())
+    items = list(issue.item_list)
     slides = [Slide("title", title=heading, issue=issue)]
     for count, item in enumerate(items, start=1):
         slides.append(
@@ -56,7 +56,7 @@ def issue_slides(issue):
                 "list", title=heading, issue=issue, items=items[:count], item=item, repeat=count < len(items)
             )
         )
-        if item.excerpt or item.media.all():
+        if item.excerpt or item.media_list:
             slides.append(Slide("detail", title=heading, issue=issue, item=item))
     return slides
 
