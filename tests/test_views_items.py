@@ -227,3 +227,24 @@ def test_pages_describe_themselves_for_shared_links(client, board):
     content = client.get(item.issue.get_absolute_url()).content.decode()
     assert '<meta name="description" content="ML Weekly for Fri 4 Oct 2019: ' in content
     assert "Robots that see" in content.split('name="description"')[1].split(">")[0]
+
+
+def test_tag_choices_show_counts_and_keep_what_was_chosen(client, board):
+    NewsItemFactory(issue=WeeklyIssueFactory(draft=True), tags=["draft-only"])
+    response = client.get(f"{ITEMS}?tag=privacy")
+    html = response.content.decode()
+    section = html[html.index('<details class="filter-tags"') : html.index("</details>")]
+    assert " open>" in section.split("\n", 1)[0]
+    assert (
+        '<input type="checkbox" name="tag" value="privacy" checked> #privacy <span class="count">(2)</span>'
+        in section
+    )
+    assert '<input type="checkbox" name="tag" value="gpt-3"> #gpt-3 <span class="count">(1)</span>' in section
+    # Tags used only by drafts are not offered.
+    assert "draft-only" not in section
+
+
+def test_an_unknown_tag_error_is_tied_to_the_tag_choices(client, board):
+    html = client.get(f"{ITEMS}?tag=no-such-tag").content.decode()
+    assert '<fieldset aria-describedby="tag-errors">' in html
+    assert 'id="tag-errors"' in html and "no-such-tag" in html
