@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from bench import env as bench_env
+from bench import load
 
 DEFAULT_PORT = 8141
 
@@ -78,6 +79,14 @@ def main(argv=None):
 
 
 def run(args, static_root):
+    if not (args.build_only or args.list) and not Path(load.WRK).exists():
+        print(
+            f"The benchmark loads pages with wrk, which is not installed ({load.WRK}).\n"
+            "On Debian: sudo apt-get install wrk   (--build-only builds the data without it)",
+            file=sys.stderr,
+        )
+        return 2
+
     env = bench_env.production_env(args.scale, args.db, static_root=static_root, no_cache=args.no_cache)
     if args.rebuild:
         bench_env.drop_database(args.scale, args.db)
@@ -132,7 +141,6 @@ def run(args, static_root):
     bench_env.RESULTS_DIR.mkdir(exist_ok=True)
     log_path = Path(tempfile.gettempdir()) / f"bench-gunicorn-{args.port}.log"
 
-    from bench import load
     from bench.server import Server, get
 
     base = f"http://127.0.0.1:{args.port}"

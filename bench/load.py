@@ -1,11 +1,12 @@
 """wrk runs and the A B A B interleaving of a page with its limit."""
 
 import re
+import shutil
 import statistics
 import subprocess
 from dataclasses import dataclass, field
 
-WRK = "/usr/bin/wrk"
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
 ACCEPT = "Accept-Encoding: gzip, br"
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 

@@ -104,3 +104,12 @@ def test_the_comment_form_is_found_whatever_its_fields_are_called():
     assert form["inputs"] == {"csrfmiddlewaretoken": "abc"}
     assert form["textareas"] == ["body"]
     assert hall.comment_form("<form method='post'><input name='q'></form>") is None
+
+
+def test_without_wrk_the_benchmark_says_how_to_install_it(monkeypatch, capsys):
+    from bench.__main__ import main
+
+    monkeypatch.setattr(load, "WRK", "/nonexistent/wrk")
+
+    assert main(["--scale", "course"]) == 2
+    assert "apt-get install wrk" in capsys.readouterr().err
