@@ -8,6 +8,12 @@ from django.utils import timezone
 INSTRUCTORS_GROUP = "Instructors"
 
 
+def unwrap(user):
+    """The object behind ``request.user``'s lazy proxy (evaluated on the way), or ``user`` itself."""
+    user.is_authenticated  # noqa: B018 (evaluates a SimpleLazyObject)
+    return getattr(user, "_wrapped", user)
+
+
 def is_moderator(user):
     """Staff with the permission to change comments (instructors and superusers)."""
     return (

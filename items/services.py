@@ -107,15 +107,22 @@ class RateLimited(ValidationError):
     """Too many comments in a short time; the form keeps the text."""
 
 
-def display_name(user):
-    """The name a reader sees for ``user``: the display name, else the username."""
-    if user is None:
+def shown_name(username, display_name):
+    """The name a reader sees: the display name, else the username; no account, no name."""
+    if username is None:
         return "[deleted user]"
+    return display_name or username
+
+
+def display_name(user):
+    """``shown_name`` for a user object (or None, an account that was deleted)."""
+    if user is None:
+        return shown_name(None, "")
     try:
         name = user.profile.display_name
     except Profile.DoesNotExist:
         name = ""
-    return name or user.get_username()
+    return shown_name(user.get_username(), name)
 
 
 def _require_moderator(by):
