@@ -1,11 +1,13 @@
 """Cached comment fragments: shared where readers see a comment alike, never stale, never a CSRF leak."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
 from items import services
-from items.fragments import fragment_key
+from items.fragments import bundle_key, fragment_key
 from items.threads import build_thread
 from tests.factories import CommentFactory, DiscussionFactory, UserFactory
 
@@ -73,3 +75,32 @@ def test_entries_offering_a_form_have_no_shared_key():
 
     assert own.can_delete and fragment_key(own) is None
     assert fragment_key(other) is not None
+
+
+@pytest.fixture
+def still_clock(monkeypatch):
+    """Every bundle in one test falls in the same time window."""
+    monkeypatch.setattr("items.fragments.time", SimpleNamespace(time=lambda: 1_000_000.0))
+
+
+def test_a_page_leaves_its_shared_fragments_in_one_bundle_for_the_next_reader(still_clock):
+    discussion = DiscussionFactory()
+    CommentFactory.create_batch(3, discussion=discussion)
+    page_for(UserFactory(), discussion)
+    entries = build_thread(discussion, discussion.comments.for_thread(), UserFactory())
+    keys = {fragment_key(entry) for entry in entries}
+
+    assert set(cache.get(bundle_key(discussion))) == keys
+
+
+def test_a_bundle_drops_fragments_nobody_reads_any_more(monkeypatch, still_clock):
+    monkeypatch.setattr("items.fragments.BUNDLE_SLACK", 2)
+    author = UserFactory()
+    discussion = DiscussionFactory()
+    comment = services.comment_create(discussion=discussion, author=author, body="Version 0")
+    reader = UserFactory()
+    for n in range(1, 6):
+        services.comment_edit(comment=comment, by=author, body=f"Version {n}")
+        assert f"Version {n}" in page_for(reader, discussion)
+
+    assert len(cache.get(bundle_key(discussion))) <= 1 + 2

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from items import permissions, services
 from items.forms import CommentEditForm, CommentForm, CommentReportForm
-from items.fragments import render_comments
+from items.fragments import render_comments, thread_rows
 from items.models import Comment, CommentReport, Discussion, NewsItem, WeeklyIssue
 from items.threads import build_thread
 
@@ -36,8 +36,7 @@ def _public_discussion(slug):
 
 
 def _render_discussion(request, discussion, form=None, status=200):
-    comments = discussion.comments.for_thread()
-    entries = build_thread(discussion, comments, request.user)
+    entries = build_thread(discussion, thread_rows(discussion), request.user)
     can_post = permissions.can_post(request.user, discussion)
     reply_to = None
     if form is None and can_post:
@@ -51,7 +50,7 @@ def _render_discussion(request, discussion, form=None, status=200):
     context = {
         "discussion": discussion,
         "entries": entries,
-        "comments_html": render_comments(request, entries, page_url),
+        "comments_html": render_comments(request, discussion, entries, page_url),
         "form": form if can_post else None,
         "reply_to": reply_to,
         "can_moderate": permissions.is_moderator(request.user),
