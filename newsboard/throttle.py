@@ -74,7 +74,19 @@ def throttled_message(minutes):
 
 
 class ThrottledModelBackend(ModelBackend):
-    """ModelBackend that counts failures and refuses while a user name or address is blocked."""
+    """ModelBackend that counts failures and refuses while a user name or address is blocked.
+
+    It also loads a signed-in user with their profile: every page shows the display name.
+    """
+
+    def get_user(self, user_id):
+        from django.contrib.auth import get_user_model
+
+        try:
+            user = get_user_model()._default_manager.select_related("profile").get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
