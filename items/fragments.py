@@ -1,20 +1,21 @@
-"""What a discussion page keeps in the cache between readers: its rows and its comments' HTML.
+"""What a discussion page keeps in the cache between readers: its discussion, rows and HTML.
 
-Rows: the thread's rows (``CommentQuerySet.for_thread``) under the content version, which every
-comment write, hide, pin or profile change bumps (``items.signals``), so a cached thread is
-never behind a post. A renamed account or a new instructor badge (no content change) shows
-within ``FRAGMENT_SECONDS``.
+The discussion and its thread's rows (``CommentQuerySet.for_thread``) are kept under the content
+version, which every comment write, hide, pin, lock or profile change bumps (``items.signals``),
+so a cached thread is never behind a post. A renamed account or a new instructor badge (no
+content change) shows within ``FRAGMENT_SECONDS``.
 
-HTML: each comment's HTML is cached under a hash of everything it shows (text, author, flags,
+HTML: each comment's HTML is kept under a hash of everything it shows (text, author, flags,
 which links are offered), so a key can never name stale content: an edit, a pin, a hidden
 comment or a renamed author is simply a new key. Only the relative time ("5 minutes ago")
-ages, which the short lifetimes bound. A comment offering a form (delete, moderation) holds
-the reader's CSRF token and is never shared: it is rendered for each request. A discussion's
-fragments also travel as one bundle per ``FRAGMENT_SECONDS`` window (one cache read per page
-instead of one per comment), so no fragment is shown more than twice that after its render.
+ages: a fragment is re-rendered after at most ``FRAGMENT_SECONDS``, each at its own moment
+within that, so a page never re-renders all its comments at once. A comment offering a form
+(delete, moderation) holds the reader's CSRF token and is never shared: it is rendered for
+each request. A discussion's fragments live together in one bundle: one cache read a page.
 """
 
 import hashlib
+import random
 import time
 
 from django.core.cache import cache
@@ -23,24 +24,24 @@ from django.template.loader import get_template
 from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 
-from items.pagecache import current_content_version
-
 COMMENT_TEMPLATE = "items/_comment.html"
-# Bounds how old a cached "5 minutes ago" can be (twice this, through a bundle).
-FRAGMENT_SECONDS = 30
+# Bounds how old a shown "5 minutes ago" can be.
+FRAGMENT_SECONDS = 60
 # A bundle keeps fragments no reader asks for any more (edited, hidden) until it holds this
 # many more than the page needs; then it keeps only the page's.
 BUNDLE_SLACK = 50
+# How long an unread bundle stays in the cache.
+BUNDLE_SECONDS = 600
 
 
-def thread_rows(discussion):
-    """The discussion's thread rows, from the cache when the content has not changed."""
-    key = f"thread-rows:{discussion.pk}:{current_content_version()}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = list(discussion.comments.for_thread())
-        cache.set(key, rows, FRAGMENT_SECONDS)
-    return rows
+def kept(key, load):
+    """``load()``, kept in the cache under ``key`` (which names a content version)."""
+    return cache.get_or_set(key, load, FRAGMENT_SECONDS)
+
+
+def thread_rows(discussion, version):
+    """The discussion's thread rows at content version ``version``."""
+    return kept(f"thread-rows:{discussion.pk}:{version}", lambda: list(discussion.comments.for_thread()))
 
 
 def fragment_key(entry):
@@ -70,32 +71,31 @@ def fragment_key(entry):
 
 
 def bundle_key(discussion):
-    """This window's bundle of the discussion's shared fragments."""
-    return f"comment-bundle:{discussion.pk}:{int(time.time() // FRAGMENT_SECONDS)}"
+    """The cache key of the discussion's fragments: {fragment key: (fresh until, html)}."""
+    return f"comment-bundle:{discussion.pk}"
 
 
 def render_comments(request, discussion, entries, page_url):
-    """The entries' HTML in order: cached fragments where shared, fresh renders otherwise."""
+    """The entries' HTML in order: shared fragments from the bundle, fresh renders otherwise."""
     template = get_template(COMMENT_TEMPLATE)
-    keys = [fragment_key(entry) for entry in entries]
+    now = time.time()
     bundle = cache.get(bundle_key(discussion)) or {}
-    found = cache.get_many([key for key in keys if key and key not in bundle])
     csrf_token = lazy(get_token, str)(request)
-    fresh, parts = {}, []
-    for entry, key in zip(entries, keys, strict=True):
-        html = (bundle.get(key) or found.get(key)) if key else None
-        if html is None:
+    changed, parts, shared = False, [], []
+    for entry in entries:
+        key = fragment_key(entry)
+        fresh_until, html = bundle.get(key, (0, None)) if key else (0, None)
+        if fresh_until <= now:
             html = template.render({"entry": entry, "page_url": page_url, "csrf_token": csrf_token})
             if key:
-                fresh[key] = html
+                # Spread re-renders over the second half of the lifetime.
+                bundle[key] = (now + FRAGMENT_SECONDS * random.uniform(0.5, 1.0), html)  # noqa: S311
+                changed = True
+        if key:
+            shared.append(key)
         parts.append(html)
-    if fresh:
-        cache.set_many(fresh, FRAGMENT_SECONDS)
-    if found or fresh:
-        bundle.update(found)
-        bundle.update(fresh)
-        shared = [key for key in keys if key]
+    if changed:
         if len(bundle) > len(shared) + BUNDLE_SLACK:
             bundle = {key: bundle[key] for key in shared}
-        cache.set(bundle_key(discussion), bundle, FRAGMENT_SECONDS)
+        cache.set(bundle_key(discussion), bundle, BUNDLE_SECONDS)
     return mark_safe("".join(parts))  # noqa: S308 (each part is autoescaped template output)

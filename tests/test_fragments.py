@@ -28,7 +28,7 @@ def test_the_first_reader_fills_the_cache_for_the_next():
 
     entries = build_thread(discussion, discussion.comments.for_thread(), UserFactory())
     keys = [fragment_key(entry) for entry in entries]
-    assert len(cache.get_many(keys)) == 3
+    assert set(cache.get(bundle_key(discussion))) == set(keys)
 
 
 def test_an_edit_shows_at_once_to_signed_in_readers():
@@ -77,23 +77,27 @@ def test_entries_offering_a_form_have_no_shared_key():
     assert fragment_key(other) is not None
 
 
-@pytest.fixture
-def still_clock(monkeypatch):
-    """Every bundle in one test falls in the same time window."""
-    monkeypatch.setattr("items.fragments.time", SimpleNamespace(time=lambda: 1_000_000.0))
-
-
-def test_a_page_leaves_its_shared_fragments_in_one_bundle_for_the_next_reader(still_clock):
+def test_fragments_are_re_rendered_one_by_one_within_their_lifetime(monkeypatch):
     discussion = DiscussionFactory()
-    CommentFactory.create_batch(3, discussion=discussion)
-    page_for(UserFactory(), discussion)
-    entries = build_thread(discussion, discussion.comments.for_thread(), UserFactory())
-    keys = {fragment_key(entry) for entry in entries}
+    CommentFactory.create_batch(20, discussion=discussion)
+    reader = UserFactory()
+    clock = [1_000_000.0]
+    monkeypatch.setattr("items.fragments.time", SimpleNamespace(time=lambda: clock[0]))
+    page_for(reader, discussion)
+    first = {key: fresh_until for key, (fresh_until, _) in cache.get(bundle_key(discussion)).items()}
 
-    assert set(cache.get(bundle_key(discussion))) == keys
+    # Each fragment is fresh for half to all of FRAGMENT_SECONDS, not all until the same moment.
+    assert all(clock[0] + 30 <= until <= clock[0] + 60 for until in first.values())
+    assert len(set(first.values())) > 1
+
+    clock[0] = min(first.values()) + 0.001
+    page_for(reader, discussion)
+    second = {key: fresh_until for key, (fresh_until, _) in cache.get(bundle_key(discussion)).items()}
+    renewed = [key for key in first if second[key] != first[key]]
+    assert renewed and len(renewed) < len(first)
 
 
-def test_a_bundle_drops_fragments_nobody_reads_any_more(monkeypatch, still_clock):
+def test_a_bundle_drops_fragments_nobody_reads_any_more(monkeypatch):
     monkeypatch.setattr("items.fragments.BUNDLE_SLACK", 2)
     author = UserFactory()
     discussion = DiscussionFactory()

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_POST
 
 from items import permissions, services
 from items.forms import CommentEditForm, CommentForm, CommentReportForm
-from items.fragments import render_comments, thread_rows
+from items.fragments import kept, render_comments, thread_rows
 from items.models import Comment, CommentReport, Discussion, NewsItem, WeeklyIssue
+from items.pagecache import current_content_version
 from items.threads import build_thread
 
 
@@ -35,8 +36,9 @@ def _public_discussion(slug):
     return get_object_or_404(Discussion.objects.published().select_related("issue", "item"), slug=slug)
 
 
-def _render_discussion(request, discussion, form=None, status=200):
-    entries = build_thread(discussion, thread_rows(discussion), request.user)
+def _render_discussion(request, discussion, form=None, status=200, version=None):
+    version = current_content_version() if version is None else version
+    entries = build_thread(discussion, thread_rows(discussion, version), request.user)
     can_post = permissions.can_post(request.user, discussion)
     reply_to = None
     if form is None and can_post:
@@ -70,7 +72,9 @@ def discussion_detail(request, slug):
     Template: ``items/discussion_detail.html``. Context: ``discussion``, ``entries`` (see
     ``items.threads``), ``form``, ``reply_to``, ``can_moderate``.
     """
-    return _render_discussion(request, _public_discussion(slug))
+    version = current_content_version()
+    discussion = kept(f"discussion:{slug}:{version}", lambda: _public_discussion(slug))
+    return _render_discussion(request, discussion, version=version)
 
 
 @require_POST
