@@ -41,7 +41,8 @@ def issue_detail(request, slug):
     if parse_date_or_none(slug) is None:
         raise Http404("No issue on that date.")
     issues = WeeklyIssue.objects.visible_to(request.user)
-    issue = get_object_or_404(issues.with_items(), slug=slug)
+    # The discussion link and its comment count come with the issue (one query fewer).
+    issue = get_object_or_404(issues.with_items().select_related("discussion"), slug=slug)
     published = WeeklyIssue.objects.published()
     context = {
         "issue": issue,
