@@ -131,6 +131,12 @@ class WeeklyIssue(models.Model):
         """The issue's items in slide order, each with its category."""
         return list(self.items.select_related("category").order_by("position"))
 
+    @property
+    def categories_present(self):
+        """The categories of the issue's items, each once, in display order."""
+        categories = {item.category_id: item.category for item in self.item_list}
+        return sorted(categories.values(), key=lambda category: (category.display_order, category.name))
+
 
 class NewsItem(models.Model):
     issue = models.ForeignKey(WeeklyIssue, on_delete=models.CASCADE, related_name="items")
