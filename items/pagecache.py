@@ -10,7 +10,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Min
 from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
@@ -35,18 +35,27 @@ def bump_content_version():
 
 
 def current_content_version():
-    """The version cached pages are keyed by; one small query."""
-    row = ContentVersion.objects.filter(pk=1).values_list("value", "next_publish_at").first()
-    if row is None:
+    """The version cached pages are keyed by; one small query.
+
+    Every anonymous page view asks this first, so it is one written-out SELECT (~30 µs) rather
+    than the ORM's (~400 µs, mostly building the SQL: more than Django's whole request cycle
+    for a cached page). It also says whether a scheduled issue's time has come; the database
+    compares the times, as Django's own lookups do.
+    """
+    qn = connection.ops.quote_name
+    sql = (
+        f"SELECT {qn('value')}, {qn('next_publish_at')} IS NOT NULL AND {qn('next_publish_at')} <= %s "
+        f"FROM {qn(ContentVersion._meta.db_table)} WHERE {qn('id')} = 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(timezone.now())])
+        row = cursor.fetchone()
+    if row is None or row[1]:
+        # No row yet, or a scheduled issue has gone live since the last bump.
         with transaction.atomic():
             bump_content_version()
         return current_content_version()
-    value, next_publish_at = row
-    if next_publish_at is not None and next_publish_at <= timezone.now():
-        with transaction.atomic():
-            bump_content_version()
-        return current_content_version()
-    return value
+    return row[0]
 
 
 def accepted_encoding(request):
