@@ -385,6 +385,19 @@ def test_locked_discussion_refuses_posts_and_says_so(student_client):
     assert "This discussion is locked" in html and 'name="body"' not in html
 
 
+def test_locking_and_hiding_reach_a_signed_in_reader_at_once(student_client, instructor):
+    discussion = DiscussionFactory()
+    assert 'name="body"' in page(student_client, discussion)  # the discussion is now cached
+
+    services.discussion_lock(discussion=discussion, by=instructor)
+    html = page(student_client, discussion)
+    assert "This discussion is locked" in html and 'name="body"' not in html
+
+    discussion.is_hidden = True
+    discussion.save()
+    assert student_client.get(discussion.get_absolute_url()).status_code == 404
+
+
 @pytest.mark.parametrize("slug", ["hidden-one", "no-such-discussion"])
 def test_hidden_or_missing_discussion_is_404(student_client, slug):
     DiscussionFactory(slug="hidden-one", is_hidden=True)
