@@ -35,6 +35,9 @@ PAGES = [
     Page("feed", ("/feeds/issues.rss",)),
     Page("discussion", ("{discussion}",)),
     Page("discussion (signed in)", ("{discussion}",), signed_in=True),
+    # Not board pages: Django's simplest template loop (bench/reference.py), for scale.
+    Page("template loop, 20 rows", ("/__bench__/loop/20/",)),
+    Page("template loop, 200 rows", ("/__bench__/loop/200/",)),
 ]
 
 SIGNED_IN_USERNAME = "bench-student-000"

@@ -6,4 +6,5 @@ from bench import reference
 
 urlpatterns = [
     path("reference/<int:size>/", reference.reference_page, name="bench_reference"),
+    path("loop/<int:rows>/", reference.loop_page, name="bench_loop"),
 ]

@@ -8,7 +8,7 @@ from taggit.models import TaggedItem
 
 import newsboard.urls
 from bench import hall, load, scales
-from bench.reference import constant_page
+from bench.reference import constant_page, loop_page
 from items.models import Discussion
 
 REFERENCE_URL = "/__bench__/reference/1000/"
@@ -61,6 +61,13 @@ def test_the_reference_route_exists_only_when_the_bench_setting_is_on(client, se
         reload(newsboard.urls)
         clear_url_caches()
     assert client.get(REFERENCE_URL).status_code == 404
+
+
+@pytest.mark.parametrize("rows", [0, 1, 200])
+def test_the_template_loop_renders_the_rows_asked(rf, rows):
+    html = loop_page(rf.get("/"), rows).content.decode()
+    assert html.count('<article class="item">') == rows
+    assert html.rstrip().endswith("</html>")
 
 
 @pytest.mark.parametrize("size", [0, 10, 200, 4096, 77_050])
