@@ -29,7 +29,7 @@ class IssuesFeed(Feed):
         return reverse("items:issue_list")
 
     def items(self):
-        return WeeklyIssue.objects.published().for_listing()[:FEED_ISSUES]
+        return WeeklyIssue.objects.published().for_feed()[:FEED_ISSUES]
 
     def item_title(self, issue):
         return f"{issue.title}, {issue.issue_date:%a %-d %b %Y}"

@@ -131,9 +131,12 @@ class WeeklyIssue(models.Model):
         """The issue's items in slide order, each with its category."""
         return list(self.items.select_related("category").order_by("position"))
 
-    @property
+    @cached_property
     def categories_present(self):
-        """The categories of the issue's items, each once, in display order."""
+        """The categories of the issue's items, each once, in display order.
+
+        Listings set it from their aggregate instead (``querysets.attach_categories``).
+        """
         categories = {item.category_id: item.category for item in self.item_list}
         return sorted(categories.values(), key=lambda category: (category.display_order, category.name))
 

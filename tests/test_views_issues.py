@@ -1,11 +1,12 @@
 """Issue pages and who sees drafts and scheduled issues."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 
-from tests.factories import NewsItemFactory, WeeklyIssueFactory
+from tests.factories import CategoryFactory, NewsItemFactory, WeeklyIssueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +72,21 @@ def test_archive_and_recent_issues_are_newest_first(client):
     assert [issue.issue_date.day for issue in issues] == [16, 9, 2]
     recent = client.get(reverse("items:home")).context["recent_issues"]
     assert [issue.issue_date.day for issue in recent] == [9, 2]
+
+
+def test_listings_show_each_issue_s_categories_once_in_display_order(client):
+    ethics = CategoryFactory(label="Ethics", display_order=9)
+    dl = CategoryFactory(label="DL", display_order=1)
+    nlp = CategoryFactory(label="NLP", display_order=2)
+    older = WeeklyIssueFactory(issue_date=datetime.date(2020, 11, 27))
+    for position, category in enumerate([ethics, dl, ethics, nlp], start=1):
+        NewsItemFactory(issue=older, position=position, category=category)
+    NewsItemFactory(issue=WeeklyIssueFactory(issue_date=datetime.date(2020, 12, 4)), category=nlp)
+    WeeklyIssueFactory(issue_date=datetime.date(2020, 11, 20))  # no items yet
+
+    for url in [reverse("items:issue_list"), reverse("items:home")]:
+        html = client.get(url).content.decode()
+        rows = re.findall(r'<span class="categories">(.*?)</span>\s*</li>', html, re.S)
+        badges = [re.findall(r'<span class="badge">(\w+)</span>', row) for row in rows]
+        expected = [["NLP"], ["DL", "NLP", "Ethics"], []]
+        assert badges == (expected if url == reverse("items:issue_list") else expected[1:]), url

@@ -7,6 +7,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_date
 
 from items.models import WeeklyIssue
+from items.querysets import attach_categories
 
 ARCHIVE_PAGE_SIZE = 20
 RECENT_ISSUES = 5
@@ -19,7 +20,7 @@ def home(request):
     """
     published = WeeklyIssue.objects.published()
     issue = published.with_items().first()
-    recent = list(published.for_listing()[1 : RECENT_ISSUES + 1]) if issue else []
+    recent = attach_categories(published.for_listing()[1 : RECENT_ISSUES + 1]) if issue else []
     return render(request, "items/home.html", {"issue": issue, "recent_issues": recent})
 
 
@@ -30,7 +31,8 @@ def issue_list(request):
     """
     paginator = Paginator(WeeklyIssue.objects.published().for_listing(), ARCHIVE_PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
-    return render(request, "items/issue_list.html", {"page_obj": page_obj, "issues": page_obj.object_list})
+    issues = attach_categories(page_obj.object_list)
+    return render(request, "items/issue_list.html", {"page_obj": page_obj, "issues": issues})
 
 
 def issue_detail(request, slug):
