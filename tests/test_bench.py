@@ -12,6 +12,7 @@ from bench.reference import constant_page, loop_page
 from items.models import Discussion
 
 REFERENCE_URL = "/__bench__/reference/1000/"
+LOOP_URL = "/__bench__/loop/20/"
 
 
 @pytest.mark.django_db
@@ -47,8 +48,9 @@ def test_tag_names_stay_distinct_beyond_the_topic_list():
 
 
 @pytest.mark.django_db
-def test_the_reference_route_exists_only_when_the_bench_setting_is_on(client, settings):
+def test_the_bench_routes_exist_only_when_the_bench_setting_is_on(client, settings):
     assert client.get(REFERENCE_URL).status_code == 404
+    assert client.get(LOOP_URL).status_code == 404
     settings.NEWSBOARD_BENCH = True
     try:
         reload(newsboard.urls)
@@ -56,11 +58,13 @@ def test_the_reference_route_exists_only_when_the_bench_setting_is_on(client, se
         response = client.get(REFERENCE_URL)
         assert response.status_code == 200
         assert len(response.content) == 1000
+        assert client.get(LOOP_URL).content.decode().count('<article class="item">') == 20
     finally:
         settings.NEWSBOARD_BENCH = False
         reload(newsboard.urls)
         clear_url_caches()
     assert client.get(REFERENCE_URL).status_code == 404
+    assert client.get(LOOP_URL).status_code == 404
 
 
 @pytest.mark.parametrize("rows", [0, 1, 200])
