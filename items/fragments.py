@@ -25,7 +25,7 @@ from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 
 # A Jinja2 template (templates/jinja2/): rendered once per comment, it was most of a thread's
-# cost in Django's engine (about 145 µs a comment, 35 µs now).
+# cost in Django's engine (about 145 µs a comment; about 45 µs now, half of it naturaltime).
 COMMENT_TEMPLATE = "items/_comment.html"
 # Bounds how old a shown "5 minutes ago" can be.
 FRAGMENT_SECONDS = 60
