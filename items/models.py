@@ -122,23 +122,15 @@ class WeeklyIssue(models.Model):
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and not self.is_public
 
-    # The lists below are what pages show. The listing querysets fill them with one prefetch
-    # query each (``Prefetch(to_attr=...)``, which skips building a queryset per row); on an
-    # instance loaded any other way they cost one query on first use.
+    # ``item_list`` (and NewsItem's ``tag_list`` and ``media_list``) are what pages show. The
+    # page querysets fill them with one prefetch query each (``Prefetch(to_attr=...)``, which
+    # skips building a queryset per row); on an instance loaded any other way they cost one
+    # query on first use.
 
     @cached_property
     def item_list(self):
         """The issue's items in slide order, each with its category."""
         return list(self.items.select_related("category").order_by("position"))
-
-    @cached_property
-    def categories_present(self):
-        """The categories of the issue's items, each once, in display order.
-
-        Listings set it from their aggregate instead (``querysets.attach_categories``).
-        """
-        categories = {item.category_id: item.category for item in self.item_list}
-        return sorted(categories.values(), key=lambda category: (category.display_order, category.name))
 
 
 class NewsItem(models.Model):

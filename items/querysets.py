@@ -29,7 +29,11 @@ class CategoryQuerySet(models.QuerySet):
 
 
 def attach_categories(issues):
-    """``issues`` (from ``for_listing()``) as a list, each with ``categories_present`` set, in one query."""
+    """``issues`` (from ``for_listing()``) as a list, each with ``categories_present`` set, in one query.
+
+    ``categories_present``: the categories of the issue's items, each once, in display order
+    (what ``items/_issue_rows.html`` shows).
+    """
     from items.models import Category
 
     issues = list(issues)
