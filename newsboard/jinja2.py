@@ -1,11 +1,10 @@
 """The Jinja2 environment of the templates in templates/jinja2/ (see TEMPLATES in settings).
 
-It offers what those templates use from Django: ``url()`` (``reverse``), the ``naturaltime``
-filter, and the dates of ``items.dates``. Undefined names are errors, so a misspelt field
-fails a test rather than showing an empty string.
+It offers what those templates use from Django: ``url()`` (``reverse``) and the date filters
+of ``items.dates`` (``moment``, ``iso``, and ``naturaltime`` as humanize writes it). Undefined
+names are errors, so a misspelt field fails a test rather than showing an empty string.
 """
 
-from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.urls import reverse
 from jinja2 import Environment, StrictUndefined
 
@@ -22,5 +21,5 @@ def environment(**options):
     options.setdefault("keep_trailing_newline", True)
     env = Environment(**options)
     env.globals["url"] = url
-    env.filters.update(moment=dates.moment, iso=dates.iso, naturaltime=naturaltime)
+    env.filters.update(moment=dates.moment, iso=dates.iso, naturaltime=dates.naturaltime)
     return env

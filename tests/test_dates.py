@@ -51,3 +51,43 @@ def test_a_comment_shows_its_time_in_the_course_time_zone(settings):
 
     assert '<time datetime="2020-12-04T10:05:00-05:00" title="Fri 4 Dec 2020, 10:05">' in html
     assert "(Fri 4 Dec 2020, 10:05)" in html
+
+
+# Ages from a second to years, either side of now, across month ends and a leap day.
+NOW = datetime.datetime(2024, 3, 1, 12, 0, 30, tzinfo=UTC)
+AGES = [datetime.timedelta(seconds=s) for s in (0, 1, 59, 60, 61, 3599, 3600, 3661, 86399, 86400)]
+AGES += [datetime.timedelta(minutes=397 * n + 7, seconds=n % 60) for n in range(1, 400)]
+DAYS = (1, 6, 7, 13, 29, 30, 31, 59, 365, 366, 800)
+AGES += [datetime.timedelta(days=d, hours=h) for d in DAYS for h in (0, 5)]
+
+
+class FrozenDatetime(datetime.datetime):
+    """``datetime.now()`` answers NOW, in both modules, so both filters see the same moment."""
+
+    @classmethod
+    def now(cls, tz=None):
+        return NOW if tz else NOW.replace(tzinfo=None)
+
+
+@pytest.mark.parametrize("language", ["en-ca", "fr", "de"])
+def test_naturaltime_equals_humanize_in_the_past_and_future(language, monkeypatch):
+    from django.contrib.humanize.templatetags import humanize
+
+    monkeypatch.setattr(humanize, "datetime", FrozenDatetime)
+    monkeypatch.setattr(dates, "datetime", FrozenDatetime)
+    with translation.override(language):
+        for age in AGES:
+            for moment in (NOW - age, NOW + age, (NOW - age).replace(tzinfo=None)):
+                assert dates.naturaltime(moment) == humanize.naturaltime(moment), (language, moment)
+    assert dates.naturaltime("not a date") == "not a date"
+
+
+def test_naturaltime_follows_the_language_after_formatting_once(monkeypatch):
+    monkeypatch.setattr(dates, "datetime", FrozenDatetime)
+    moment = NOW - datetime.timedelta(minutes=5)
+    with translation.override("en"):
+        english = dates.naturaltime(moment)
+    with translation.override("fr"):
+        french = dates.naturaltime(moment)
+    assert english == "5\xa0minutes ago"
+    assert french != english and "5" in french
