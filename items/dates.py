@@ -32,6 +32,12 @@ def moment(value):
     return f"{days[value.weekday()]} {value.day} {months[value.month]} {value.year}, {value:%H:%M}"
 
 
+def day(value):
+    """``value|date:"D j M Y"`` for a date: "Fri 18 Sep 2020"."""
+    days, months = _names(translation.get_language())
+    return f"{days[value.weekday()]} {value.day} {months[value.month]} {value.year}"
+
+
 def iso(value):
     """``value|date:"c"``: ISO 8601 in the current time zone, for ``<time datetime>``."""
     return timezone.localtime(value).isoformat()

@@ -8,13 +8,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThan
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
-from items import images
+from items import images, links
 from items.querysets import (
     CategoryQuerySet,
     CommentQuerySet,
@@ -59,7 +58,7 @@ class Category(models.Model):
         return self.label if self.label == self.name else f"{self.name} ({self.label})"
 
     def get_absolute_url(self):
-        return reverse("items:category_detail", kwargs={"slug": self.slug})
+        return links.url("items:category_detail", slug=self.slug)
 
 
 class WeeklyIssue(models.Model):
@@ -108,7 +107,7 @@ class WeeklyIssue(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("items:issue_detail", kwargs={"slug": self.issue_date.isoformat()})
+        return links.url("items:issue_detail", slug=self.issue_date.isoformat())
 
     @property
     def is_public(self):
@@ -185,7 +184,7 @@ class NewsItem(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("items:item_detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return links.url("items:item_detail", pk=self.pk, slug=self.slug)
 
     @cached_property
     def tag_list(self):
@@ -296,7 +295,7 @@ class Insight(models.Model):
         return f"Insight {self.number}: {self.headline}"
 
     def get_absolute_url(self):
-        return reverse("items:insight_list") + f"#insight-{self.number}"
+        return links.url("items:insight_list") + f"#insight-{self.number}"
 
 
 class Discussion(models.Model):
@@ -339,7 +338,7 @@ class Discussion(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("items:discussion_detail", kwargs={"slug": self.slug})
+        return links.url("items:discussion_detail", slug=self.slug)
 
 
 class Comment(models.Model):

@@ -1,18 +1,14 @@
 """The Jinja2 environment of the templates in templates/jinja2/ (see TEMPLATES in settings).
 
-It offers what those templates use from Django: ``url()`` (``reverse``) and the date filters
-of ``items.dates`` (``moment``, ``iso``, and ``naturaltime`` as humanize writes it). Undefined
-names are errors, so a misspelt field fails a test rather than showing an empty string.
+It offers what those templates use from Django: ``url()`` (``reverse``, as ``items.links``
+keeps it) and the date filters of ``items.dates`` (``moment``, ``iso``, and ``naturaltime`` as
+humanize writes it). Undefined names are errors, so a misspelt field fails a test rather than
+showing an empty string.
 """
 
-from django.urls import reverse
 from jinja2 import Environment, StrictUndefined
 
-from items import dates
-
-
-def url(name, *args):
-    return reverse(name, args=args)
+from items import dates, links
 
 
 def environment(**options):
@@ -20,6 +16,6 @@ def environment(**options):
     # Keep a template's last newline, as Django's engine does.
     options.setdefault("keep_trailing_newline", True)
     env = Environment(**options)
-    env.globals["url"] = url
+    env.globals["url"] = links.url
     env.filters.update(moment=dates.moment, iso=dates.iso, naturaltime=dates.naturaltime)
     return env

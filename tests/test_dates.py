@@ -91,3 +91,15 @@ def test_naturaltime_follows_the_language_after_formatting_once(monkeypatch):
         french = dates.naturaltime(moment)
     assert english == "5\xa0minutes ago"
     assert french != english and "5" in french
+
+
+@pytest.mark.parametrize("language", ["en-ca", "fr", "de"])
+def test_the_day_filter_writes_what_two_date_filters_wrote(language):
+    from items.templatetags.board import day
+
+    with translation.override(language):
+        for moment in MOMENTS[::5]:
+            value = moment.date()
+            shown = date_filter(value, "D j M Y")
+            assert day(value) == f'<time datetime="{date_filter(value, "Y-m-d")}">{shown}</time>'
+    assert day(None) == ""
