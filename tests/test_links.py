@@ -29,3 +29,13 @@ def test_another_urlconf_is_honoured(settings):
     before = links.url("items:home")
     settings.ROOT_URLCONF = "tests.urls_prefixed"
     assert links.url("items:home") == reverse("items:home") == "/board" + before
+
+
+def test_the_link_tag_writes_what_the_url_tag_writes():
+    from django.template import engines
+
+    django_engine = engines["django"]
+    tags = '{% TAG "items:item_detail" pk=3 slug="a-b" %} {% TAG "items:home" as home %}[{{ home }}]'
+    by_link = django_engine.from_string("{% load board %}" + tags.replace("TAG", "link")).render({})
+    by_url = django_engine.from_string(tags.replace("TAG", "url")).render({})
+    assert by_link == by_url == "/items/3-a-b/ [/]"

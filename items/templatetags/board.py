@@ -3,7 +3,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from items import dates
+from items import dates, links
 
 register = template.Library()
 
@@ -19,3 +19,13 @@ def day(value):
         return ""
     # Digits and the language's day and month names: nothing to escape.
     return mark_safe(f'<time datetime="{value.isoformat()}">{dates.day(value)}</time>')  # noqa: S308
+
+
+@register.simple_tag
+def link(name, *args, **kwargs):
+    """``{% url %}`` for the board's own pages, as ``items.links`` keeps it: ``{% link "items:home" %}``.
+
+    A page's navigation alone reversed nine names on each request (about a third of the base
+    template's cost); ``{% url %}`` stays for pages rendered seldom.
+    """
+    return links.url(name, *args, **kwargs)
