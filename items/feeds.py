@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from items.models import Category, NewsItem, WeeklyIssue
+from items.querysets import attach_item_lines
 
 FEED_ISSUES = 20
 FEED_ITEMS = 50
@@ -29,13 +30,13 @@ class IssuesFeed(Feed):
         return reverse("items:issue_list")
 
     def items(self):
-        return WeeklyIssue.objects.published().for_feed()[:FEED_ISSUES]
+        return attach_item_lines(WeeklyIssue.objects.published().order_by("-issue_date")[:FEED_ISSUES])
 
     def item_title(self, issue):
         return f"{issue.title}, {issue.issue_date:%a %-d %b %Y}"
 
     def item_description(self, issue):
-        lines = [f"{item.position}. ({item.category.label}) {item.title}" for item in issue.item_list]
+        lines = [f"{position}. ({label}) {title}" for position, label, title in issue.item_lines]
         return "\n".join([issue.introduction, *lines]).strip()
 
     def item_pubdate(self, issue):
@@ -45,7 +46,7 @@ class IssuesFeed(Feed):
         return max(issue.updated_at, issue.published_at)
 
     def item_categories(self, issue):
-        return sorted({item.category.label for item in issue.item_list})
+        return sorted({label for _, label, _ in issue.item_lines})
 
 
 class IssuesAtomFeed(IssuesFeed):

@@ -45,6 +45,25 @@ def attach_categories(issues):
     return issues
 
 
+def attach_item_lines(issues):
+    """``issues`` as a list, each with ``item_lines`` set, in one query: what the issues feed lists.
+
+    ``item_lines``: the issue's items in order, as ``(position, category label, title)``. Rows,
+    not model instances: building 20 issues' items and their categories as objects was most of
+    the feed's time (about 6 of 8 ms uncached) for three fields each.
+    """
+    from items.models import NewsItem
+
+    issues = list(issues)
+    lines = {issue.pk: [] for issue in issues}
+    rows = NewsItem.objects.filter(issue__in=list(lines)).order_by("issue", "position")
+    for issue_id, *line in rows.values_list("issue_id", "position", "category__label", "title"):
+        lines[issue_id].append(tuple(line))
+    for issue in issues:
+        issue.item_lines = lines[issue.pk]
+    return issues
+
+
 class WeeklyIssueQuerySet(models.QuerySet):
     def published(self):
         """Issues readers may see: published, with a publish time in the past."""
@@ -70,13 +89,6 @@ class WeeklyIssueQuerySet(models.QuerySet):
         category_ids = StringAgg(Cast("items__category_id", CharField()), Value(","), distinct=True)
         # Meta.ordering is dropped from GROUP BY queries, so the aggregate needs its own order.
         return self.with_counts().annotate(category_ids=category_ids).order_by("-issue_date")
-
-    def for_feed(self):
-        """Issues newest first with their items and each item's category (``issue.item_list``)."""
-        from items.models import NewsItem
-
-        items = NewsItem.objects.select_related("category").order_by("position")
-        return self.order_by("-issue_date").prefetch_related(Prefetch("items", items, to_attr="item_list"))
 
     def with_items(self):
         """Issues with everything an issue page shows, prefetched (``issue.item_list``)."""

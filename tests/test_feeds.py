@@ -98,3 +98,21 @@ def test_feed_readers_polling_an_unchanged_feed_get_304(client, board):
     url = reverse("items:issues_feed")
     last_modified = client.get(url)["Last-Modified"]
     assert client.get(url, headers={"if-modified-since": last_modified}).status_code == 304
+
+
+def test_issue_feed_entries_list_their_own_items_in_order_with_categories(client):
+    ml, dl = CategoryFactory(label="ML"), CategoryFactory(label="DL")
+    older = WeeklyIssueFactory(introduction="Older week.")
+    newer = WeeklyIssueFactory(introduction="Newer week.")
+    NewsItemFactory(issue=newer, position=2, category=ml, title="Second")
+    NewsItemFactory(issue=newer, position=1, category=dl, title="First")
+    NewsItemFactory(issue=older, position=1, category=ml, title="Older only")
+
+    feed = feedparser.parse(client.get(reverse("items:issues_feed")).content)
+
+    by_link = {entry.link: entry for entry in feed.entries}
+    newest = by_link[f"http://testserver{newer.get_absolute_url()}"]
+    oldest = by_link[f"http://testserver{older.get_absolute_url()}"]
+    assert newest.description.split("\n") == ["Newer week.", "1. (DL) First", "2. (ML) Second"]
+    assert [tag.term for tag in newest.tags] == ["DL", "ML"]
+    assert oldest.description.split("\n") == ["Older week.", "1. (ML) Older only"]
