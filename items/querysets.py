@@ -1,8 +1,7 @@
 """The query shapes public pages use. ``published()`` is the one door to public content."""
 
 from django.db import connection, models
-from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, StringAgg, Value
-from django.db.models.functions import Cast
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 
@@ -28,20 +27,32 @@ class CategoryQuerySet(models.QuerySet):
         return self.annotate(item_count=Count("items", filter=Q(items__pk__in=items.order_by().values("pk"))))
 
 
-def attach_categories(issues):
-    """``issues`` (from ``for_listing()``) as a list, each with ``categories_present`` set, in one query.
+def attach_listing(issues):
+    """``issues`` as a list, each with ``item_count`` and ``categories_present`` set, in one query.
 
     ``categories_present``: the categories of the issue's items, each once, in display order
-    (what ``items/_issue_rows.html`` shows).
+    (what ``items/_issue_rows.html`` shows). Read as rows of the page's items only: aggregating
+    over every issue before the page's LIMIT cost 1 ms of SQL at term scale and 11–14 ms at
+    archive scale, and counting such a grouped query for the paginator as much again.
     """
-    from items.models import Category
+    from items.models import Category, NewsItem
 
     issues = list(issues)
-    if issues:
-        categories = list(Category.objects.all())  # in display order
-        for issue in issues:
-            ids = {int(pk) for pk in (issue.category_ids or "").split(",") if pk}
-            issue.categories_present = [category for category in categories if category.pk in ids]
+    item_categories = {issue.pk: [] for issue in issues}  # one entry per item
+    rows = NewsItem.objects.filter(issue__in=list(item_categories)).values_list(
+        "issue_id", "category_id", "category__name", "category__label", "category__display_order"
+    )
+    categories = {}
+    for issue_id, category_id, name, label, display_order in rows:
+        if category_id not in categories:
+            categories[category_id] = Category(
+                id=category_id, name=name, label=label, display_order=display_order
+            )
+        item_categories[issue_id].append(categories[category_id])
+    for issue in issues:
+        found = item_categories[issue.pk]
+        issue.item_count = len(found)
+        issue.categories_present = sorted(set(found), key=lambda c: (c.display_order, c.name))
     return issues
 
 
@@ -78,17 +89,6 @@ class WeeklyIssueQuerySet(models.QuerySet):
     def with_counts(self):
         """Annotate ``item_count``."""
         return self.annotate(item_count=Count("items", distinct=True))
-
-    def for_listing(self):
-        """Issues newest first with ``item_count`` and ``category_ids``; see ``attach_categories()``.
-
-        A listing shows each issue's categories, not its items: aggregating the categories'
-        ids costs a third of prefetching every item with its category (1 ms, not 3.6 ms, for
-        the archive's 20 issues).
-        """
-        category_ids = StringAgg(Cast("items__category_id", CharField()), Value(","), distinct=True)
-        # Meta.ordering is dropped from GROUP BY queries, so the aggregate needs its own order.
-        return self.with_counts().annotate(category_ids=category_ids).order_by("-issue_date")
 
     def with_items(self):
         """Issues with everything an issue page shows, prefetched (``issue.item_list``)."""

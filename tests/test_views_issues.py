@@ -74,7 +74,7 @@ def test_archive_and_recent_issues_are_newest_first(client):
     assert [issue.issue_date.day for issue in recent] == [9, 2]
 
 
-def test_listings_show_each_issue_s_categories_once_in_display_order(client):
+def test_listings_show_each_issue_s_item_count_and_categories_once_in_display_order(client):
     ethics = CategoryFactory(label="Ethics", display_order=9)
     dl = CategoryFactory(label="DL", display_order=1)
     nlp = CategoryFactory(label="NLP", display_order=2)
@@ -88,5 +88,9 @@ def test_listings_show_each_issue_s_categories_once_in_display_order(client):
         html = client.get(url).content.decode()
         rows = re.findall(r'<span class="categories">(.*?)</span>\s*</li>', html, re.S)
         badges = [re.findall(r'<span class="badge">(\w+)</span>', row) for row in rows]
+        counts = re.findall(r'<span class="count">(\d+ items?)</span>', html)
         expected = [["NLP"], ["DL", "NLP", "Ethics"], []]
-        assert badges == (expected if url == reverse("items:issue_list") else expected[1:]), url
+        expected_counts = ["1 item", "4 items", "0 items"]
+        if url == reverse("items:home"):  # the newest issue is shown in full above the list
+            expected, expected_counts = expected[1:], expected_counts[1:]
+        assert badges == expected and counts == expected_counts, url

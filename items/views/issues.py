@@ -7,7 +7,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_date
 
 from items.models import WeeklyIssue
-from items.querysets import attach_categories
+from items.querysets import attach_listing
 
 ARCHIVE_PAGE_SIZE = 20
 RECENT_ISSUES = 5
@@ -20,7 +20,7 @@ def home(request):
     """
     published = WeeklyIssue.objects.published()
     issue = published.with_items().first()
-    recent = attach_categories(published.for_listing()[1 : RECENT_ISSUES + 1]) if issue else []
+    recent = attach_listing(published.order_by("-issue_date")[1 : RECENT_ISSUES + 1]) if issue else []
     return render(request, "items/home.html", {"issue": issue, "recent_issues": recent})
 
 
@@ -29,9 +29,9 @@ def issue_list(request):
 
     Template: ``items/issue_list.html``. Context: ``page_obj``, ``issues``.
     """
-    paginator = Paginator(WeeklyIssue.objects.published().for_listing(), ARCHIVE_PAGE_SIZE)
+    paginator = Paginator(WeeklyIssue.objects.published().order_by("-issue_date"), ARCHIVE_PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
-    issues = attach_categories(page_obj.object_list)
+    issues = attach_listing(page_obj.object_list)
     return render(request, "items/issue_list.html", {"page_obj": page_obj, "issues": issues})
 
 
