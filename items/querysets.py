@@ -124,17 +124,20 @@ class NewsItemQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
+    def with_tags(self):
+        """Items with ``tag_list`` prefetched, in one query."""
+        return self.prefetch_related(Prefetch("tags", to_attr="tag_list"))
+
     def with_details(self):
-        """Items with ``tag_list`` and ``media_list`` prefetched, one query each."""
-        return self.prefetch_related(
-            Prefetch("tags", to_attr="tag_list"), Prefetch("media", to_attr="media_list")
-        )
+        """Items with ``tag_list`` and ``media_list`` prefetched, one query each (an item card)."""
+        return self.with_tags().prefetch_related(Prefetch("media", to_attr="media_list"))
 
     def for_listing(self):
-        """Items newest issue first, with issue, category, tags and media prefetched."""
-        return (
-            self.select_related("issue", "category").with_details().order_by("-issue__issue_date", "position")
-        )
+        """Items newest issue first, with issue, category and tags: what a row or a feed entry shows.
+
+        Rows show no media; prefetching it cost a sixth of a 30-row page.
+        """
+        return self.select_related("issue", "category").with_tags().order_by("-issue__issue_date", "position")
 
     def search(self, q):
         """Items matching the words in ``q``, best match first on PostgreSQL.
