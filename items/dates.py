@@ -25,17 +25,16 @@ def _names(language):
     return days, months
 
 
-def moment(value):
-    """``value|date:"D j M Y, H:i"``: "Fri 18 Sep 2020, 14:05", in the current time zone."""
-    value = timezone.localtime(value)
-    days, months = _names(translation.get_language())
-    return f"{days[value.weekday()]} {value.day} {months[value.month]} {value.year}, {value:%H:%M}"
-
-
 def day(value):
     """``value|date:"D j M Y"`` for a date: "Fri 18 Sep 2020"."""
     days, months = _names(translation.get_language())
     return f"{days[value.weekday()]} {value.day} {months[value.month]} {value.year}"
+
+
+def moment(value):
+    """``value|date:"D j M Y, H:i"``: "Fri 18 Sep 2020, 14:05", in the current time zone."""
+    value = timezone.localtime(value)
+    return f"{day(value)}, {value:%H:%M}"
 
 
 def iso(value):
