@@ -24,6 +24,8 @@ from django.template.loader import get_template
 from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 
+from items.dates import Clock
+
 # A Jinja2 macro (templates/jinja2/), called once per comment: as a Django template it was most
 # of a thread's cost (about 145 µs a comment). A macro call skips a template's per-render setup.
 COMMENT_TEMPLATE = "items/_comment.html"
@@ -83,12 +85,13 @@ def render_comments(request, discussion, entries, page_url):
     now = time.time()
     bundle = cache.get(bundle_key(discussion)) or {}
     csrf_token = lazy(get_token, str)(request)
+    clock = Clock()
     changed, parts, shared = False, [], []
     for entry in entries:
         key = fragment_key(entry)
         fresh_until, html = bundle.get(key, (0, None)) if key else (0, None)
         if fresh_until <= now:
-            html = str(comment(entry, page_url, csrf_token))
+            html = str(comment(entry, page_url, csrf_token, clock))
             if key:
                 # Spread re-renders over the second half of the lifetime.
                 bundle[key] = (now + FRAGMENT_SECONDS * random.uniform(0.5, 1.0), html)  # noqa: S311

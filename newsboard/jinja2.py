@@ -2,8 +2,8 @@
 
 It offers what those templates use from Django: ``url()`` (``reverse``, as ``items.links``
 keeps it) and the date filters of ``items.dates`` (``moment``, ``iso``, and ``naturaltime`` as
-humanize writes it). Undefined names are errors, so a misspelt field fails a test rather than
-showing an empty string.
+humanize writes it), which take the page's ``Clock``: ``{{ created|naturaltime(clock) }}``.
+Undefined names are errors, so a misspelt field fails a test rather than showing an empty string.
 """
 
 from jinja2 import Environment, StrictUndefined

@@ -93,6 +93,19 @@ def test_naturaltime_follows_the_language_after_formatting_once(monkeypatch):
     assert french != english and "5" in french
 
 
+def test_a_clock_keeps_the_moment_zone_and_language_it_was_made_in():
+    with timezone.override("America/Toronto"), translation.override("fr"):
+        clock = dates.Clock()
+        shown = date_filter(timezone.localtime(NOW), "D j M Y, H:i")
+    clock.now = NOW
+    moment = NOW - datetime.timedelta(days=40)
+    with timezone.override("UTC"), translation.override("en"):
+        assert dates.naturaltime(moment, clock) == "il y a 1\xa0mois, 1\xa0semaine"
+        assert dates.moment(NOW, clock) == shown == "ven 1 Mar 2024, 07:00"
+        assert dates.iso(NOW, clock) == "2024-03-01T07:00:30-05:00"
+        assert dates.naturaltime(moment) != dates.naturaltime(moment, clock)
+
+
 @pytest.mark.parametrize("language", ["en-ca", "fr", "de"])
 def test_the_day_filter_writes_what_two_date_filters_wrote(language):
     from items.templatetags.board import day
