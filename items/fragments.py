@@ -20,11 +20,11 @@ import time
 
 from django.core.cache import cache
 from django.middleware.csrf import get_token
-from django.template.loader import get_template
 from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 
 from items.dates import Clock
+from newsboard.jinja2 import macro
 
 # A Jinja2 macro (templates/jinja2/), called once per comment: as a Django template it was most
 # of a thread's cost (about 145 µs a comment). A macro call skips a template's per-render setup.
@@ -81,7 +81,7 @@ def bundle_key(discussion):
 
 def render_comments(request, discussion, entries, page_url):
     """The entries' HTML in order: shared fragments from the bundle, fresh renders otherwise."""
-    comment = get_template(COMMENT_TEMPLATE, using="jinja2").template.module.comment
+    comment = macro(COMMENT_TEMPLATE, "comment")
     now = time.time()
     bundle = cache.get(bundle_key(discussion)) or {}
     csrf_token = lazy(get_token, str)(request)

@@ -31,9 +31,10 @@ def attach_listing(issues):
     """``issues`` as a list, each with ``item_count`` and ``categories_present`` set, in one query.
 
     ``categories_present``: the categories of the issue's items, each once, in display order
-    (what ``items/_issue_rows.html`` shows). Read as rows of the page's items only: aggregating
-    over every issue before the page's LIMIT cost 1 ms of SQL at term scale and 11–14 ms at
-    archive scale, and counting such a grouped query for the paginator as much again.
+    (what the ``issue_rows`` macro of ``jinja2/items/_listing.html`` shows). Read as rows of
+    the page's items only: aggregating over every issue before the page's LIMIT cost 1 ms of
+    SQL at term scale and 11–14 ms at archive scale, and counting such a grouped query for
+    the paginator as much again.
     """
     from items.models import Category
 

@@ -6,16 +6,36 @@ humanize writes it), which take the page's ``Clock``: ``{{ created|naturaltime(c
 Undefined names are errors, so a misspelt field fails a test rather than showing an empty string.
 """
 
+from django.template.defaultfilters import linebreaks_filter, urlencode
+from django.template.loader import get_template
 from jinja2 import Environment, StrictUndefined
 
 from items import dates, links
 
 
 def environment(**options):
+    from items.templatetags.board import day  # the board's tags call this module's macro()
+
     options["undefined"] = StrictUndefined
     # Keep a template's last newline, as Django's engine does.
     options.setdefault("keep_trailing_newline", True)
     env = Environment(**options)
     env.globals["url"] = links.url
-    env.filters.update(moment=dates.moment, iso=dates.iso, naturaltime=dates.naturaltime)
+    env.filters.update(
+        moment=dates.moment,
+        iso=dates.iso,
+        naturaltime=dates.naturaltime,
+        day=day,
+        urlencode=urlencode,
+        linebreaks=linebreaks_filter,
+    )
     return env
+
+
+def macro(template_name, name):
+    """The macro ``name`` of a template in templates/jinja2/, to call from Python.
+
+    A macro call skips a template's per-render setup: what a page repeats per row (comments,
+    item cards and rows) is a macro called from Python or from a ``{% load board %}`` tag.
+    """
+    return getattr(get_template(template_name, using="jinja2").template.module, name)
