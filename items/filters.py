@@ -27,8 +27,8 @@ class NewsItemFilterForm(forms.Form):
         return cleaned
 
 
-def published_tags(request):
-    """Tags on published items, looked up per request so a newly published week counts."""
+def published_tags():
+    """Tags on published items, with ``item_count``: what /items/ offers to filter by."""
     return NewsItem.objects.published().used_tags()
 
 
@@ -53,11 +53,13 @@ class NewsItemFilter(django_filters.FilterSet):
         to_field_name="slug",
         queryset=Category.objects.all(),
         widget=forms.CheckboxSelectMultiple,
+        # An item has one category: no duplicate rows to remove, so no SELECT DISTINCT.
+        distinct=False,
     )
-    tag = django_filters.ModelMultipleChoiceFilter(
+    # Its choices are the ``tags`` the view lists (see __init__): checked against that list,
+    # not by a query of their own.
+    tag = django_filters.MultipleChoiceFilter(
         label="Topic tags",
-        to_field_name="slug",
-        queryset=published_tags,
         method="filter_tags",
         widget=forms.CheckboxSelectMultiple,
     )
@@ -86,11 +88,13 @@ class NewsItemFilter(django_filters.FilterSet):
         form = NewsItemFilterForm
         fields = ["q", "category", "tag", "match", "since", "until"]
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, *args, tags, **kwargs):
+        """``tags``: the tags a reader may choose (``published_tags()``, evaluated once)."""
         if data is not None and not data.get("match"):
             data = data.copy()
             data["match"] = "any"
         super().__init__(data, *args, **kwargs)
+        self.filters["tag"].extra["choices"] = [(tag.slug, tag.name) for tag in tags]
 
     def filter_search(self, queryset, name, value):
         """Free-text search through ``NewsItemQuerySet.search``."""
@@ -99,7 +103,7 @@ class NewsItemFilter(django_filters.FilterSet):
     def filter_tags(self, queryset, name, value):
         """Any or all of the chosen tags, as the ``match`` field says."""
         match_all = self.form.cleaned_data.get("match") == "all"
-        return queryset.tagged((tag.slug for tag in value), match_all=match_all)
+        return queryset.tagged(value, match_all=match_all)
 
     def filter_nothing(self, queryset, name, value):
         """``match`` only changes how ``tag`` filters."""
@@ -115,6 +119,14 @@ class NewsItemFilter(django_filters.FilterSet):
         if "category" in data:
             queryset = self.filters["category"].filter(queryset, data["category"])
         return queryset
+
+    def count(self, category_counts):
+        """How many items ``qs`` holds, from ``category_counts`` (categories with ``item_count``
+        among ``without_category``) rather than a COUNT query: every item has one category, so
+        the counts of the categories the filter kept add up to the total.
+        """
+        kept = {category.slug for category in self.form.cleaned_data.get("category") or ()}
+        return sum(c.item_count for c in category_counts if not kept or c.slug in kept)
 
     @property
     def is_filtered(self):

@@ -74,6 +74,25 @@ def test_filters_combine(client, board, query, expected):
     response = client.get(f"{ITEMS}?{query}")
     assert response.status_code == 200
     assert titles(response) == {board[key].title for key in expected}
+    # The heading's total comes from the category counts, not from a COUNT query.
+    shown = f"{len(expected)} item{'' if len(expected) == 1 else 's'}"
+    assert f'<h2 id="results-title">{shown}</h2>' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("category=nope&tag=privacy", {"faces", "robots"}),
+        ("category=vision&tag=nope", {"faces", "robots"}),
+        ("tag=privacy&since=2019-13-01", {"faces", "robots"}),
+    ],
+)
+def test_an_unknown_choice_is_an_error_and_the_other_filters_still_count(client, board, query, expected):
+    response = client.get(f"{ITEMS}?{query}")
+    assert response.status_code == 200
+    assert response.context["filter"].form.errors
+    assert titles(response) == {board[key].title for key in expected}
+    assert response.context["page_obj"].paginator.count == len(expected)
 
 
 def test_counts_per_category_follow_the_other_filters(client, board):
