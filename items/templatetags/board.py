@@ -66,3 +66,15 @@ def item_media(media_list):
 @register.simple_tag
 def item_tags(tags):
     return macro(LISTING, "tags")(tags)
+
+
+@register.simple_tag
+def category_choices(categories, selected):
+    """/items/' category checkboxes, ``selected`` (slugs) checked: the ``<li>`` of a list."""
+    return macro(LISTING, "category_choices")(categories, selected)
+
+
+@register.simple_tag
+def tag_choices(tags, selected):
+    """/items/' tag checkboxes, as ``category_choices``."""
+    return macro(LISTING, "tag_choices")(tags, selected)
