@@ -96,15 +96,15 @@ class WeeklyIssueQuerySet(models.QuerySet):
 
     def with_items(self):
         """Issues with everything an issue page shows, prefetched (``issue.item_list``)."""
-        from items.models import NewsItem
+        return self.prefetch_related(issue_items())
 
-        return self.prefetch_related(
-            Prefetch(
-                "items",
-                queryset=NewsItem.objects.select_related("category").with_details().order_by("position"),
-                to_attr="item_list",
-            )
-        )
+
+def issue_items():
+    """The prefetch of an issue's items with all an item card shows, into ``issue.item_list``."""
+    from items.models import NewsItem
+
+    items = NewsItem.objects.select_related("category").with_details().order_by("position")
+    return Prefetch("items", queryset=items, to_attr="item_list")
 
 
 SEARCH_CONFIG = "english"

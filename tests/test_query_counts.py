@@ -25,19 +25,19 @@ pytestmark = pytest.mark.django_db
 
 # Page name → the most queries it may run (anonymous reader, any amount of data).
 BOUNDS = {
-    "home": 7,
-    "issue_list": 4,
-    "issue_detail": 7,
-    "item_list": 8,
-    "item_list_filtered": 8,
-    "category_detail": 5,
-    "tag_detail": 5,
-    "item_detail": 5,
+    "home": 5,
+    "issue_list": 3,
+    "issue_detail": 6,
+    "item_list": 4,
+    "item_list_filtered": 5,
+    "category_detail": 4,
+    "tag_detail": 4,
+    "item_detail": 4,
     "insight_list": 2,
-    "issues_feed": 4,
-    "issues_atom_feed": 4,
-    "category_feed": 4,
-    "tag_feed": 4,
+    "issues_feed": 2,
+    "issues_atom_feed": 2,
+    "category_feed": 3,
+    "tag_feed": 3,
     "sitemap": 8,
 }
 
