@@ -40,6 +40,11 @@ class ThreadEntry:
     can_moderate: bool = False
     children: list = field(default_factory=list, repr=False)
 
+    @property
+    def has_actions(self):
+        """Whether the reader is offered anything to do with the comment (else no action list)."""
+        return self.can_reply or self.can_edit or self.can_delete or self.can_report or self.can_moderate
+
 
 def _shown_in_full(comment, user, moderator):
     """Whether ``user`` reads this comment's text (rather than a placeholder or nothing)."""

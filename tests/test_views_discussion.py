@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -282,6 +283,14 @@ def test_anonymous_readers_get_a_sign_in_link_back_here(client):
     assert "Sign in to comment" in html
     assert f"?next={discussion.get_absolute_url()}%23comment-form" in html
     assert 'name="body"' not in html
+
+
+def test_a_comment_lists_actions_only_to_readers_offered_some(student_client):
+    discussion = DiscussionFactory()
+    comment = CommentFactory(discussion=discussion)
+    anonymous, student = page(Client(), discussion), page(student_client, discussion)
+    assert f'id="c{comment.pk}"' in anonymous and "comment-actions" not in anonymous
+    assert '<ul class="comment-actions">' in student and f"?reply_to={comment.pk}#comment-form" in student
 
 
 def test_signed_in_readers_get_the_form_with_csrf(student_client):
