@@ -1,7 +1,7 @@
 """The query shapes public pages use. ``published()`` is the one door to public content."""
 
 from django.db import connection, models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 
@@ -52,6 +52,17 @@ def attach_listing(issues):
         issue.item_count = len(rows[issue.pk])
         issue.categories_present = sorted(found, key=lambda c: (c.display_order, c.name))
     return issues
+
+
+def latest_and_recent(issues, recent):
+    """The first of ``issues`` with its items (as ``with_items()``) and the ``recent`` after it
+    as a listing (``attach_listing()``): what the home page shows, its issues read in one query.
+    """
+    latest = list(issues[: recent + 1])
+    if not latest:
+        return None, []
+    prefetch_related_objects(latest[:1], issue_items())
+    return latest[0], attach_listing(latest[1:])
 
 
 def attach_item_lines(issues):

@@ -1,14 +1,13 @@
 """Issue pages: the home page, the archive and one issue."""
 
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_date
 
 from items.models import WeeklyIssue
-from items.querysets import attach_listing, issue_items
+from items.querysets import attach_listing, latest_and_recent
 
 ARCHIVE_PAGE_SIZE = 20
 RECENT_ISSUES = 5
@@ -19,12 +18,8 @@ def home(request):
 
     Template: ``items/home.html``. Context: ``issue``, ``recent_issues``.
     """
-    # The latest issue and the recent ones are read as one query, then the latest's items.
-    latest = list(WeeklyIssue.objects.published().order_by("-issue_date")[: RECENT_ISSUES + 1])
-    issue = latest[0] if latest else None
-    if issue:
-        prefetch_related_objects([issue], issue_items())
-    recent = attach_listing(latest[1:])
+    newest_first = WeeklyIssue.objects.published().order_by("-issue_date")
+    issue, recent = latest_and_recent(newest_first, RECENT_ISSUES)
     return render(request, "items/home.html", {"issue": issue, "recent_issues": recent})
 
 
