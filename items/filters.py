@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.utils.functional import cached_property
 
 from items.forms import JINJA2_RENDERER
 from items.models import Category, NewsItem
@@ -36,7 +37,7 @@ class NewsItemFilter(django_filters.FilterSet):
 
     Expects a ``NewsItem.objects.published()`` queryset. After ``qs`` is read,
     ``without_category`` holds the items matching every filter but the category one,
-    which is what the per-category counts count.
+    which is what ``category_counts`` counts; ``count`` (the total) is derived from those.
     """
 
     q = django_filters.CharFilter(
@@ -119,13 +120,19 @@ class NewsItemFilter(django_filters.FilterSet):
             queryset = self.filters["category"].filter(queryset, data["category"])
         return queryset
 
-    def count(self, category_counts):
-        """How many items ``qs`` holds, from ``category_counts`` (categories with ``item_count``
-        among ``without_category``) rather than a COUNT query: every item has one category, so
-        the counts of the categories the filter kept add up to the total.
+    @cached_property
+    def category_counts(self):
+        """Every category, with ``item_count`` among ``without_category``, in one query."""
+        self.qs  # noqa: B018 (filtering sets without_category)
+        return list(Category.objects.with_counts_among(self.without_category))
+
+    @property
+    def count(self):
+        """How many items ``qs`` holds, from ``category_counts`` rather than a COUNT query: every
+        item has one category, so the counts of the categories the filter kept add up to it.
         """
         kept = {category.slug for category in self.form.cleaned_data.get("category") or ()}
-        return sum(c.item_count for c in category_counts if not kept or c.slug in kept)
+        return sum(c.item_count for c in self.category_counts if not kept or c.slug in kept)
 
     @property
     def is_filtered(self):

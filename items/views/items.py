@@ -25,16 +25,14 @@ def item_list(request):
     # the category ones are: a checkbox widget per tag cost ~0.25 ms, a third of the page.
     tags = list(published_tags())
     item_filter = NewsItemFilter(request.GET, queryset=base, request=request, tags=tags)
-    items = item_filter.qs
-    category_counts = list(Category.objects.with_counts_among(item_filter.without_category))
-    paginator = CountedPaginator(items, ITEM_LIST_PAGE_SIZE, count=item_filter.count(category_counts))
+    paginator = CountedPaginator(item_filter.qs, ITEM_LIST_PAGE_SIZE, count=item_filter.count)
     page_obj = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "filter": item_filter,
         "page_obj": page_obj,
-        "category_counts": category_counts,
+        "category_counts": item_filter.category_counts,
         "selected_categories": request.GET.getlist("category"),
         "tag_counts": tags,
         "selected_tags": request.GET.getlist("tag"),
