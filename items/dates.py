@@ -15,6 +15,7 @@ from django.contrib.humanize.templatetags.humanize import NaturalTimeFormatter
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.html import avoid_wrapping
+from django.utils.safestring import mark_safe
 from django.utils.timesince import MONTHS_DAYS, TIME_CHUNKS, TIME_STRINGS_KEYS
 from django.utils.timezone import is_aware
 from django.utils.translation import gettext
@@ -79,6 +80,18 @@ class Clock:
 def day(value):
     """``value|date:"D j M Y"`` for a date: "Fri 18 Sep 2020"."""
     return _day(value, *_names(translation.get_language()))
+
+
+def day_tag(value):
+    """An issue's date as ``<time datetime="2020-09-18">Fri 18 Sep 2020</time>`` (the ``day`` filter).
+
+    The same text as ``date:"Y-m-d"`` and ``date:"D j M Y"``, which with the include that held
+    them cost about 70 µs a date; a listing shows one a row.
+    """
+    if not value:
+        return ""
+    # Digits and the language's day and month names: nothing to escape.
+    return mark_safe(f'<time datetime="{value.isoformat()}">{day(value)}</time>')  # noqa: S308
 
 
 def _day(value, days, months):

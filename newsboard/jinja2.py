@@ -14,8 +14,6 @@ from items import dates, links
 
 
 def environment(**options):
-    from items.templatetags.board import day  # the board's tags call this module's macro()
-
     options["undefined"] = StrictUndefined
     # Keep a template's last newline, as Django's engine does.
     options.setdefault("keep_trailing_newline", True)
@@ -25,7 +23,7 @@ def environment(**options):
         moment=dates.moment,
         iso=dates.iso,
         naturaltime=dates.naturaltime,
-        day=day,
+        day=dates.day_tag,
         urlencode=urlencode,
         linebreaks=linebreaks_filter,
     )
