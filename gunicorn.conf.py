@@ -3,6 +3,7 @@
 Every value can be set from the environment (see .env.example and DEPLOY.md).
 """
 
+import gc
 import os
 
 wsgi_app = "newsboard.wsgi:application"
@@ -41,3 +42,14 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1"
 # over 10,000 characters and would answer 500.
 limit_request_line = 4094
 limit_request_field_size = 8190
+
+
+def post_worker_init(worker):
+    """Move what the worker loaded at start-up out of the garbage collector's reach.
+
+    Modules, URL patterns, settings and the app's objects (~90,000 tracked objects) live as long
+    as the worker, yet each full collection walked them all: a 60-110 ms pause every few hundred
+    signed-in requests, which is what a p99 sees. Frozen, a full collection took at most 7 ms
+    (measured in-process over 3,000 signed-in discussion requests; see bench/results/).
+    """
+    gc.freeze()
