@@ -5,9 +5,10 @@ version, which every comment write, hide, pin, lock or profile change bumps (``i
 so a cached thread is never behind a post. A renamed account or a new instructor badge (no
 content change) shows within ``FRAGMENT_SECONDS``.
 
-HTML: each comment's HTML is kept under a hash of everything it shows (text, author, flags,
-which links are offered), so a key can never name stale content: an edit, a pin, a hidden
-comment or a renamed author is simply a new key. Only the relative time ("5 minutes ago")
+HTML: each comment's HTML is kept under a key made of its row's digest (a hash of the row's
+text, author, flags and times) and what the reader's entry adds (names, badges, which links
+are offered), so a key can never name stale content: an edit, a pin, a hidden comment or a
+renamed author is simply a new key. Only the relative time ("5 minutes ago")
 ages: a fragment is re-rendered after at most ``FRAGMENT_SECONDS``, each at its own moment
 within that, so a page never re-renders all its comments at once. A comment offering a form
 (delete, moderation) holds the reader's CSRF token and is never shared: it is rendered for
@@ -44,22 +45,33 @@ def kept(key, load):
 
 
 def thread_rows(discussion, version):
-    """The discussion's thread rows at content version ``version``."""
-    return kept(f"thread-rows:{discussion.pk}:{version}", lambda: list(discussion.comments.for_thread()))
+    """The discussion's thread rows at content version ``version``, and each row's digest.
+
+    Returns ``(rows, digests)``: ``digests`` maps a row's pk to a hash of everything in it (text,
+    author, flags, times), taken once per version rather than for every reader.
+    """
+
+    def load():
+        rows = list(discussion.comments.for_thread())
+        return rows, {row.pk: row_digest(row) for row in rows}
+
+    return kept(f"thread-rows:{discussion.pk}:{version}", load)
 
 
-def fragment_key(entry):
-    """The cache key for an entry's HTML, or None when it must not be shared."""
+def row_digest(row):
+    """A hash of a thread row's whole content: any change to it is a new digest."""
+    return hashlib.blake2b(repr(tuple(row)).encode(), digest_size=16).hexdigest()
+
+
+def fragment_key(entry, digest):
+    """The key of an entry's HTML in the bundle, or None when it must not be shared.
+
+    ``digest`` is the entry's row digest (``thread_rows``); the rest is what the reader's
+    entry adds to the row: indent, names, badges, placeholder and which links are offered.
+    """
     if entry.can_delete or entry.can_moderate:
         return None
-    c = entry.comment
     shown = (
-        c.pk,
-        c.parent_id,
-        c.created_at.isoformat(),
-        c.edited_at.isoformat() if c.edited_at else "",
-        c.is_pinned,
-        c.body_html,
         entry.indent,
         entry.author_name,
         entry.is_instructor,
@@ -71,7 +83,8 @@ def fragment_key(entry):
         entry.can_edit,
         entry.can_report,
     )
-    return "comment:" + hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+    # repr() quotes the names, so no two different entries can make the same key.
+    return f"comment:{digest}:{shown!r}"
 
 
 def bundle_key(discussion):
@@ -79,8 +92,11 @@ def bundle_key(discussion):
     return f"comment-bundle:{discussion.pk}"
 
 
-def render_comments(request, discussion, entries, page_url):
-    """The entries' HTML in order: shared fragments from the bundle, fresh renders otherwise."""
+def render_comments(request, discussion, entries, page_url, digests):
+    """The entries' HTML in order: shared fragments from the bundle, fresh renders otherwise.
+
+    ``digests``: the row digests of ``thread_rows``, by comment pk.
+    """
     comment = macro(COMMENT_TEMPLATE, "comment")
     now = time.time()
     bundle = cache.get(bundle_key(discussion)) or {}
@@ -88,7 +104,7 @@ def render_comments(request, discussion, entries, page_url):
     clock = Clock()
     changed, parts, shared = False, [], []
     for entry in entries:
-        key = fragment_key(entry)
+        key = fragment_key(entry, digests[entry.comment.pk])
         fresh_until, html = bundle.get(key, (0, None)) if key else (0, None)
         if fresh_until <= now:
             html = str(comment(entry, page_url, csrf_token, clock))

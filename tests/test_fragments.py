@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from items import services
-from items.fragments import bundle_key, fragment_key
+from items.fragments import bundle_key, fragment_key, row_digest
 from items.threads import build_thread
 from tests.factories import CommentFactory, DiscussionFactory, UserFactory
 
@@ -27,7 +27,7 @@ def test_the_first_reader_fills_the_cache_for_the_next():
     page_for(reader, discussion)
 
     entries = build_thread(discussion, discussion.comments.for_thread(), UserFactory())
-    keys = [fragment_key(entry) for entry in entries]
+    keys = [fragment_key(entry, row_digest(entry.comment)) for entry in entries]
     assert set(cache.get(bundle_key(discussion))) == set(keys)
 
 
@@ -73,8 +73,8 @@ def test_entries_offering_a_form_have_no_shared_key():
     [own] = build_thread(discussion, discussion.comments.for_thread(), comment.author)
     [other] = build_thread(discussion, discussion.comments.for_thread(), UserFactory())
 
-    assert own.can_delete and fragment_key(own) is None
-    assert fragment_key(other) is not None
+    assert own.can_delete and fragment_key(own, row_digest(own.comment)) is None
+    assert fragment_key(other, row_digest(other.comment)) is not None
 
 
 def test_fragments_are_re_rendered_one_by_one_within_their_lifetime(monkeypatch):
@@ -108,3 +108,31 @@ def test_a_bundle_drops_fragments_nobody_reads_any_more(monkeypatch):
         assert f"Version {n}" in page_for(reader, discussion)
 
     assert len(cache.get(bundle_key(discussion))) <= 1 + 2
+
+
+def test_a_row_digest_changes_with_any_field_of_the_row():
+    discussion = DiscussionFactory()
+    CommentFactory(discussion=discussion, body="Some words", body_html="<p>Some words</p>")
+    [row] = discussion.comments.for_thread()
+    changed = {
+        field: row._replace(**{field: "x" if isinstance(value, str) or value is None else not value})
+        for field, value in row._asdict().items()
+        if isinstance(value, (str, bool)) or value is None
+    }
+    changed["created_at"] = row._replace(created_at=row.created_at.replace(microsecond=1))
+    assert {"body_html", "author_username", "status", "is_pinned", "edited_at"} <= set(changed)
+
+    digests = {field: row_digest(other) for field, other in changed.items()}
+    assert row_digest(row) not in digests.values()
+    assert len(set(digests.values())) == len(digests)
+
+
+def test_keys_keep_the_reader_s_names_apart():
+    discussion = DiscussionFactory()
+    CommentFactory(discussion=discussion)
+    [entry] = build_thread(discussion, discussion.comments.for_thread(), UserFactory())
+    digest = row_digest(entry.comment)
+    entry.author_name, entry.reply_to_name = "Ada', 'Bo", ""
+    first = fragment_key(entry, digest)
+    entry.author_name, entry.reply_to_name = "Ada", "Bo"
+    assert fragment_key(entry, digest) != first

@@ -38,7 +38,8 @@ def _public_discussion(slug):
 
 def _render_discussion(request, discussion, form=None, status=200, version=None):
     version = current_content_version() if version is None else version
-    entries = build_thread(discussion, thread_rows(discussion, version), request.user)
+    rows, digests = thread_rows(discussion, version)
+    entries = build_thread(discussion, rows, request.user)
     can_post = permissions.can_post(request.user, discussion)
     reply_to = None
     if form is None and can_post:
@@ -52,7 +53,7 @@ def _render_discussion(request, discussion, form=None, status=200, version=None)
     context = {
         "discussion": discussion,
         "entries": entries,
-        "comments_html": render_comments(request, discussion, entries, page_url),
+        "comments_html": render_comments(request, discussion, entries, page_url, digests),
         "form": form if can_post else None,
         "reply_to": reply_to,
         "can_moderate": permissions.is_moderator(request.user),
