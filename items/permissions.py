@@ -25,38 +25,63 @@ def edit_window():
     return timedelta(minutes=settings.NEWSBOARD_COMMENT_EDIT_MINUTES)
 
 
+class Reader:
+    """What one user may do with comments, with everything that depends on the user alone worked
+    out once: a thread asks it of each of its hundreds of comments. The functions below are the
+    same rules for a single question."""
+
+    def __init__(self, user, now=None):
+        self.user = unwrap(user)
+        self.pk = self.user.pk if self.user.is_authenticated else None
+        self.now = now or timezone.now()
+
+    def is_own(self, comment):
+        return self.pk is not None and comment.author_id == self.pk
+
+    def can_edit(self, comment):
+        """The author, within the edit window, while the comment is visible or pending."""
+        from items.models import Comment
+
+        return (
+            self.is_own(comment)
+            and comment.status in (Comment.Status.VISIBLE, Comment.Status.PENDING)
+            and self.now - comment.created_at <= edit_window()
+        )
+
+    def can_delete(self, comment):
+        from items.models import Comment
+
+        return self.is_own(comment) and comment.status != Comment.Status.DELETED
+
+    def can_report(self, comment):
+        from items.models import Comment
+
+        return self.pk is not None and not self.is_own(comment) and comment.status == Comment.Status.VISIBLE
+
+    def can_reply(self, discussion, comment):
+        from items.models import Comment
+
+        return comment.status == Comment.Status.VISIBLE and can_post(self.user, discussion)
+
+
 def is_own(user, comment):
-    return user.is_authenticated and comment.author_id == user.pk
+    return Reader(user).is_own(comment)
 
 
 def can_edit(user, comment, now=None):
-    """The author, within the edit window, while the comment is visible or pending."""
-    from items.models import Comment
-
-    now = now or timezone.now()
-    return (
-        is_own(user, comment)
-        and comment.status in (Comment.Status.VISIBLE, Comment.Status.PENDING)
-        and now - comment.created_at <= edit_window()
-    )
+    return Reader(user, now).can_edit(comment)
 
 
 def can_delete(user, comment):
-    from items.models import Comment
-
-    return is_own(user, comment) and comment.status != Comment.Status.DELETED
+    return Reader(user).can_delete(comment)
 
 
 def can_report(user, comment):
-    from items.models import Comment
-
-    return user.is_authenticated and not is_own(user, comment) and comment.status == Comment.Status.VISIBLE
+    return Reader(user).can_report(comment)
 
 
 def can_reply(user, discussion, comment):
-    from items.models import Comment
-
-    return can_post(user, discussion) and comment.status == Comment.Status.VISIBLE
+    return Reader(user).can_reply(discussion, comment)
 
 
 def can_post(user, discussion):
