@@ -203,3 +203,23 @@ def test_sign_up_with_a_next_that_is_not_a_path_goes_home(client, next_url):
     response = client.post(reverse("signup"), signup_data(next=next_url))
     assert response.status_code == 302
     assert response["Location"] == reverse("items:home")
+
+
+def test_sign_in_rehashes_an_older_pbkdf2_password_with_argon2(client, settings):
+    """Production hashes with Argon2; an account made before still signs in, and is rehashed."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher, check_password
+
+    from newsboard import settings as production
+
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    old_hash = PBKDF2PasswordHasher().encode(PASSWORD, "saltsaltsalt", iterations=1000)
+    user = UserFactory(username="veteran")
+    get_user_model().objects.filter(pk=user.pk).update(password=old_hash)
+
+    response = client.post(reverse("login"), {"username": "veteran", "password": PASSWORD})
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$")
+    assert check_password(PASSWORD, user.password)
+    assert not check_password("not the password", user.password)
