@@ -67,3 +67,18 @@ def test_development_needs_nothing_set(tmp_path):
     env = production_env(tmp_path, DEBUG="true", SECRET_KEY=None, ALLOWED_HOSTS=None, EMAIL_HOST=None)
     result = manage(env, "check")
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "engine"),
+    [
+        (None, "django.contrib.sessions.backends.db"),
+        ("redis://cache.example.edu:6379/0", "django.contrib.sessions.backends.cached_db"),
+    ],
+)
+def test_sessions_are_read_through_the_cache_only_when_it_is_shared(tmp_path, redis_url, engine):
+    """A per-worker cache would keep a signed-out session alive in the other workers."""
+    env = production_env(tmp_path, REDIS_URL=redis_url)
+    result = manage(env, "shell", "-c", "from django.conf import settings; print(settings.SESSION_ENGINE)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == engine
