@@ -137,7 +137,9 @@ def run(args, static_root):
 
     started_at = datetime.datetime.now(datetime.UTC)
     stamp = started_at.strftime("%Y-%m-%d-%H%M")
-    label = f"{args.scale}-{args.db}{'-nocache' if args.no_cache else ''}"
+    redis = bool(env["REDIS_URL"]) and not args.no_cache
+    label = f"{args.scale}-{args.db}{'-nocache' if args.no_cache else '-redis' if redis else ''}"
+    cache = "dummy (caches off)" if args.no_cache else "Redis (REDIS_URL)" if redis else "local memory"
     bench_env.RESULTS_DIR.mkdir(exist_ok=True)
     log_path = Path(tempfile.gettempdir()) / f"bench-gunicorn-{args.port}.log"
 
@@ -206,7 +208,7 @@ def run(args, static_root):
         if not args.skip_hall:
             extras["hall"] = lecture_hall(args, values, server)
 
-    write_results(args, label, stamp, started_at, rows, extras, explains, counts, build_seconds)
+    write_results(args, label, cache, stamp, started_at, rows, extras, explains, counts, build_seconds)
     return 0
 
 
@@ -302,7 +304,7 @@ def lecture_hall(args, values, server):
     return result
 
 
-def write_results(args, label, stamp, started_at, rows, extras, explains, counts, build_seconds):
+def write_results(args, label, cache, stamp, started_at, rows, extras, explains, counts, build_seconds):
     from bench import report
 
     md_path = bench_env.RESULTS_DIR / f"{stamp}-{label}.md"
@@ -314,8 +316,9 @@ def write_results(args, label, stamp, started_at, rows, extras, explains, counts
         f"{started_at:%Y-%m-%d %H:%M} UTC · {machine['nproc']} CPUs ({machine['cpu']}) · "
         f"Python {machine['python']} · Django {machine['django']} · {machine['os']}",
         "",
-        f"gunicorn, 2 sync workers, production settings, WhiteNoise; wrk -t1 -c{args.connections} "
-        f"-d{args.duration}, {args.pairs} page/limit pairs per page, `Accept-Encoding: gzip, br`.",
+        f"gunicorn, 2 sync workers, production settings, WhiteNoise, {cache} cache; "
+        f"wrk -t1 -c{args.connections} -d{args.duration}, {args.pairs} page/limit pairs per page, "
+        "`Accept-Encoding: gzip, br`.",
         f"Data: {counts}" + (f"; built in {build_seconds:.1f} s" if build_seconds else ""),
         "",
         report.page_table(rows),
