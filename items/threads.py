@@ -59,7 +59,7 @@ def build_thread(discussion, comments, user):
     """Return the entries ``user`` sees, in reading order: pinned first, then oldest first."""
     moderator = permissions.is_moderator(user)
     # The loop asks ~10 questions per comment: a Reader answers them with the user's own facts
-    # (pk, active, the time) read once, not through request.user's lazy proxy each time.
+    # (its pk, the time) read once, not through request.user's lazy proxy each time.
     reader = permissions.Reader(user)
     comments = list(comments)
     full = {c.pk: _shown_in_full(c, reader, moderator) for c in comments}
