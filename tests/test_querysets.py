@@ -89,3 +89,17 @@ def test_used_tags_counts_only_the_given_items():
     NewsItemFactory(tags=["shared", "draft-only"], issue=WeeklyIssueFactory(draft=True))
     tags = {tag.slug: tag.item_count for tag in NewsItem.objects.published().used_tags()}
     assert tags == {"shared": 1}
+
+
+def test_used_tags_counts_each_item_once_per_tag():
+    NewsItemFactory(tags=["x", "y"])
+    NewsItemFactory(tags=["x"])
+    NewsItemFactory(tags=["y", "z"])
+    published = NewsItem.objects.published()
+
+    assert {t.slug: t.item_count for t in published.used_tags()} == {"x": 2, "y": 2, "z": 1}
+    assert {t.slug: t.item_count for t in published.tagged(["x"]).used_tags()} == {"x": 2, "y": 1}
+    assert {t.slug: t.item_count for t in published.tagged(["y", "x"], match_all=True).used_tags()} == {
+        "x": 1,
+        "y": 1,
+    }
