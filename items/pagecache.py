@@ -66,6 +66,14 @@ def current_content_version():
     return row[0]
 
 
+def request_content_version(request):
+    """``current_content_version()``, read once per request: the page cache and views share it."""
+    version = getattr(request, "_content_version", None)
+    if version is None:
+        version = request._content_version = current_content_version()
+    return version
+
+
 def accepted_encoding(request):
     """The body GZipMiddleware (inside this cache) gives this request: gzip or identity."""
     return "gzip" if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else "identity"
@@ -88,7 +96,8 @@ class AnonymousPageCacheMiddleware:
         if not self.should_cache(request):
             return self.get_response(request)
         path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{current_content_version()}:{request.method}:{accepted_encoding(request)}:{path_hash}"
+        version = request_content_version(request)
+        key = f"page:{version}:{request.method}:{accepted_encoding(request)}:{path_hash}"
         response = cache.get(key)
         if response is not None:
             return response

@@ -267,3 +267,39 @@ def test_an_unknown_tag_error_is_tied_to_the_tag_choices(client, board):
     html = client.get(f"{ITEMS}?tag=no-such-tag").content.decode()
     assert '<fieldset aria-describedby="tag-errors">' in html
     assert 'id="tag-errors"' in html and "no-such-tag" in html
+
+
+def tag_counts(response):
+    return {tag.slug: tag.item_count for tag in response.context["tag_counts"]}
+
+
+def test_the_tag_list_is_shared_by_every_filter_and_follows_each_change(client, board, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from items import services
+
+    settings.NEWSBOARD_PAGE_CACHE_SECONDS = 0
+    with CaptureQueriesContext(connection) as first:
+        assert tag_counts(client.get(f"{ITEMS}?category=vision")) == {
+            "privacy": 2,
+            "faces": 1,
+            "gpt-3": 1,
+            "robots": 1,
+        }
+    # Another filter reuses the counted tags: one query fewer than the first page.
+    with CaptureQueriesContext(connection) as second:
+        response = client.get(f"{ITEMS}?category=nlp")
+    assert tag_counts(response)["privacy"] == 2
+    assert len(second) == len(first) - 1
+
+    draft = WeeklyIssueFactory(draft=True, issue_date=datetime.date(2019, 10, 11))
+    NewsItemFactory(issue=draft, tags=["privacy", "fresh"])
+    assert "fresh" not in tag_counts(client.get(f"{ITEMS}?category=vision"))
+
+    services.publish_issue(draft)
+    counts = tag_counts(client.get(f"{ITEMS}?tag=privacy"))
+    assert counts["fresh"] == 1 and counts["privacy"] == 3
+
+    board["gpt"].tags.remove("gpt-3")
+    assert "gpt-3" not in tag_counts(client.get(ITEMS))

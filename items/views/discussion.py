@@ -19,7 +19,7 @@ from items import permissions, services
 from items.forms import CommentEditForm, CommentForm, CommentReportForm
 from items.fragments import kept, render_comments, thread_rows
 from items.models import Comment, CommentReport, Discussion, NewsItem, WeeklyIssue
-from items.pagecache import current_content_version
+from items.pagecache import request_content_version
 from items.threads import build_thread
 
 
@@ -37,7 +37,7 @@ def _public_discussion(slug):
 
 
 def _render_discussion(request, discussion, form=None, status=200, version=None):
-    version = current_content_version() if version is None else version
+    version = request_content_version(request) if version is None else version
     rows, digests = thread_rows(discussion, version)
     entries = build_thread(discussion, rows, request.user)
     can_post = permissions.can_post(request.user, discussion)
@@ -73,7 +73,7 @@ def discussion_detail(request, slug):
     Template: ``items/discussion_detail.html``. Context: ``discussion``, ``entries`` (see
     ``items.threads``), ``form``, ``reply_to``, ``can_moderate``.
     """
-    version = current_content_version()
+    version = request_content_version(request)
     discussion = kept(f"discussion:{slug}:{version}", lambda: _public_discussion(slug))
     return _render_discussion(request, discussion, version=version)
 
