@@ -55,7 +55,9 @@ def thread_rows(discussion, version):
         rows = list(discussion.comments.for_thread())
         return rows, {row.pk: row_digest(row) for row in rows}
 
-    return kept(f"thread-rows:{discussion.pk}:{version}", load)
+    # "thread:", not the rows-only "thread-rows:" of earlier releases: a shared cache (Redis)
+    # may still hold those through a deploy, and they are not (rows, digests) pairs.
+    return kept(f"thread:{discussion.pk}:{version}", load)
 
 
 def row_digest(row):

@@ -136,3 +136,18 @@ def test_keys_keep_the_reader_s_names_apart():
     first = fragment_key(entry, digest)
     entry.author_name, entry.reply_to_name = "Ada", "Bo"
     assert fragment_key(entry, digest) != first
+
+
+def test_rows_cached_by_an_earlier_release_are_not_read(client):
+    """Through a deploy a shared cache may hold the old rows-only entry under the old key."""
+    from items.pagecache import current_content_version
+
+    discussion = DiscussionFactory()
+    CommentFactory(discussion=discussion, body="Still here", body_html="<p>Still here</p>")
+    version = current_content_version()
+    cache.set(f"thread-rows:{discussion.pk}:{version}", list(discussion.comments.for_thread()), 60)
+
+    response = client.get(discussion.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "Still here" in response.content.decode()
