@@ -2,8 +2,8 @@
 
 The discussion and its thread's rows (``CommentQuerySet.for_thread``) are kept under the content
 version, which every comment write, hide, pin, lock or profile change bumps (``items.signals``),
-so a cached thread is never behind a post. A renamed account or a new instructor badge (no
-content change) shows within ``FRAGMENT_SECONDS``.
+so a cached thread is never behind a post (``pagecache.kept``). A renamed account or a new
+instructor badge (no content change) shows within a minute (``KEPT_SECONDS``).
 
 HTML: each comment's HTML is kept under a key made of its row's digest (a hash of the row's
 text, author, flags and times) and what the reader's entry adds (names, badges, which links
@@ -25,6 +25,7 @@ from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 
 from items.dates import Clock
+from items.pagecache import kept
 from newsboard.jinja2 import macro
 
 # A Jinja2 macro (templates/jinja2/), called once per comment: as a Django template it was most
@@ -37,11 +38,6 @@ FRAGMENT_SECONDS = 60
 BUNDLE_SLACK = 50
 # How long an unread bundle stays in the cache.
 BUNDLE_SECONDS = 600
-
-
-def kept(key, load):
-    """``load()``, kept in the cache under ``key`` (which names a content version)."""
-    return cache.get_or_set(key, load, FRAGMENT_SECONDS)
 
 
 def thread_rows(discussion, version):

@@ -18,6 +18,10 @@ from django.utils import timezone
 
 from items.models import ContentVersion, WeeklyIssue
 
+# How long ``kept`` keeps a value: its key names a content version, so it is never stale; this
+# bounds what a change outside the version (a renamed account) takes to show, and the memory.
+KEPT_SECONDS = 60
+
 
 def next_scheduled_publish():
     """When the next scheduled issue goes live, or None."""
@@ -72,6 +76,11 @@ def request_content_version(request):
     if version is None:
         version = request._content_version = current_content_version()
     return version
+
+
+def kept(key, load):
+    """``load()``, kept in the cache under ``key`` (which names a content version)."""
+    return cache.get_or_set(key, load, KEPT_SECONDS)
 
 
 def accepted_encoding(request):

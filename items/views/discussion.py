@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 
 from items import permissions, services
 from items.forms import CommentEditForm, CommentForm, CommentReportForm
-from items.fragments import kept, render_comments, thread_rows
+from items.fragments import render_comments, thread_rows
 from items.models import Comment, CommentReport, Discussion, NewsItem, WeeklyIssue
-from items.pagecache import request_content_version
+from items.pagecache import kept, request_content_version
 from items.threads import build_thread
 
 
@@ -36,9 +36,8 @@ def _public_discussion(slug):
     return get_object_or_404(Discussion.objects.published().select_related("issue", "item"), slug=slug)
 
 
-def _render_discussion(request, discussion, form=None, status=200, version=None):
-    version = request_content_version(request) if version is None else version
-    rows, digests = thread_rows(discussion, version)
+def _render_discussion(request, discussion, form=None, status=200):
+    rows, digests = thread_rows(discussion, request_content_version(request))
     entries = build_thread(discussion, rows, request.user)
     can_post = permissions.can_post(request.user, discussion)
     reply_to = None
@@ -75,7 +74,7 @@ def discussion_detail(request, slug):
     """
     version = request_content_version(request)
     discussion = kept(f"discussion:{slug}:{version}", lambda: _public_discussion(slug))
-    return _render_discussion(request, discussion, version=version)
+    return _render_discussion(request, discussion)
 
 
 @require_POST

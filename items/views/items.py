@@ -1,6 +1,5 @@
 """News item pages: the filtered list, an item's permalink, a category's and a tag's items."""
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,12 +7,10 @@ from django.utils.cache import add_never_cache_headers
 
 from items.filters import NewsItemFilter, published_tags
 from items.models import Category, Insight, NewsItem
-from items.pagecache import request_content_version
+from items.pagecache import kept, request_content_version
 
 CATEGORY_PAGE_SIZE = 30
 ITEM_LIST_PAGE_SIZE = 30
-# How long an unread tag list stays cached (its key names the content version, so it is never stale).
-TAG_LIST_SECONDS = 600
 
 
 def item_list(request):
@@ -29,9 +26,7 @@ def item_list(request):
     # published week counts at once) for every filter and page; at archive scale the count
     # over 36,000 taggings took 35-60 ms. The tag choices are drawn as the category ones are:
     # a checkbox widget per tag cost ~0.25 ms, a third of the page.
-    tags = cache.get_or_set(
-        f"published-tags:{request_content_version(request)}", lambda: list(published_tags()), TAG_LIST_SECONDS
-    )
+    tags = kept(f"published-tags:{request_content_version(request)}", lambda: list(published_tags()))
     item_filter = NewsItemFilter(request.GET, queryset=base, request=request, tags=tags)
     paginator = CountedPaginator(item_filter.qs, ITEM_LIST_PAGE_SIZE, count=item_filter.count)
     page_obj = paginator.get_page(request.GET.get("page"))
