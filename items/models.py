@@ -122,9 +122,9 @@ class WeeklyIssue(models.Model):
         return self.status == self.Status.PUBLISHED and not self.is_public
 
     # ``item_list`` (and NewsItem's ``tag_list`` and ``media_list``) are what pages show. The
-    # page querysets fill them with one prefetch query each (``Prefetch(to_attr=...)``, which
-    # skips building a queryset per row); on an instance loaded any other way they cost one
-    # query on first use.
+    # page querysets fill them with one query each (``Prefetch(to_attr=...)``, which skips
+    # building a queryset per row, and ``NewsItemQuerySet.with_tags``); on an instance loaded
+    # any other way they cost one query on first use.
 
     @cached_property
     def item_list(self):
