@@ -1,7 +1,7 @@
 """The query shapes public pages use. ``published()`` is the one door to public content."""
 
 from django.db import connection, models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 
@@ -104,6 +104,20 @@ class WeeklyIssueQuerySet(models.QuerySet):
     def with_counts(self):
         """Annotate ``item_count``."""
         return self.annotate(item_count=Count("items", distinct=True))
+
+    def with_neighbours(self):
+        """Annotate ``previous_date`` and ``next_date``: the dates of the published issues just
+        before and after each one (None at either end), read in the issue's own query rather
+        than in one query each.
+        """
+        from items.models import WeeklyIssue
+
+        published = WeeklyIssue.objects.published().values("issue_date")
+        date = OuterRef("issue_date")
+        return self.annotate(
+            previous_date=Subquery(published.filter(issue_date__lt=date).order_by("-issue_date")[:1]),
+            next_date=Subquery(published.filter(issue_date__gt=date).order_by("issue_date")[:1]),
+        )
 
     def with_items(self):
         """Issues with everything an issue page shows, prefetched (``issue.item_list``)."""

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 BOUNDS = {
     "home": 5,
     "issue_list": 3,
-    "issue_detail": 6,
+    "issue_detail": 4,
     # With the page cache off, /items/ reads the content version itself: its tag list is
     # kept under it for every filter (the first /items/ of a version counts the tags).
     "item_list": 5,

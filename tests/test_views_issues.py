@@ -94,3 +94,31 @@ def test_listings_show_each_issue_s_item_count_and_categories_once_in_display_or
         if url == reverse("items:home"):  # the newest issue is shown in full above the list
             expected, expected_counts = expected[1:], expected_counts[1:]
         assert badges == expected and counts == expected_counts, url
+
+
+def test_an_issue_links_to_the_published_issues_either_side(client, instructor_client):
+    def issue_on(day, **kwargs):
+        return WeeklyIssueFactory(issue_date=datetime.date(2020, 9, day), **kwargs)
+
+    first, draft, middle, scheduled, last = (
+        issue_on(4),
+        issue_on(11, draft=True),
+        issue_on(18),
+        issue_on(25, scheduled=True),
+        issue_on(30),
+    )
+
+    def neighbours(page_client, issue):
+        html = page_client.get(issue.get_absolute_url()).content.decode()
+        return re.findall(r'<a rel="(prev|next)" href="([^"]+)">([^<]+)</a>', html)
+
+    assert neighbours(client, first) == [("next", "/issues/2020-09-18/", "Next: Fri 18 Sep 2020 →")]
+    assert neighbours(client, middle) == [
+        ("prev", "/issues/2020-09-04/", "← Previous: Fri 4 Sep 2020"),
+        ("next", "/issues/2020-09-30/", "Next: Wed 30 Sep 2020 →"),
+    ]
+    assert neighbours(client, last) == [("prev", "/issues/2020-09-18/", "← Previous: Fri 18 Sep 2020")]
+    # An instructor previewing a draft sees its published neighbours, never another draft.
+    assert [rel for rel, url, text in neighbours(instructor_client, draft)] == ["prev", "next"]
+    assert neighbours(instructor_client, draft)[1][1] == middle.get_absolute_url()
+    assert scheduled.get_absolute_url() not in str(neighbours(instructor_client, middle))

@@ -37,20 +37,15 @@ def issue_list(request):
 def issue_detail(request, slug):
     """One issue with its items; staff may preview drafts and scheduled issues.
 
-    Template: ``items/issue_detail.html``. Context: ``issue``, ``previous_issue``, ``next_issue``.
+    Template: ``items/issue_detail.html``. Context: ``issue`` (with ``previous_date`` and
+    ``next_date``, the published issues either side).
     """
     if parse_date_or_none(slug) is None:
         raise Http404("No issue on that date.")
     issues = WeeklyIssue.objects.visible_to(request.user)
     # The discussion link and its comment count come with the issue (one query fewer).
-    issue = get_object_or_404(issues.with_items().select_related("discussion"), slug=slug)
-    published = WeeklyIssue.objects.published()
-    context = {
-        "issue": issue,
-        "previous_issue": published.filter(issue_date__lt=issue.issue_date).order_by("-issue_date").first(),
-        "next_issue": published.filter(issue_date__gt=issue.issue_date).order_by("issue_date").first(),
-    }
-    response = render(request, "items/issue_detail.html", context)
+    issue = get_object_or_404(issues.with_items().with_neighbours().select_related("discussion"), slug=slug)
+    response = render(request, "items/issue_detail.html", {"issue": issue})
     if not issue.is_public:
         add_never_cache_headers(response)
     return response
