@@ -110,9 +110,7 @@ class WeeklyIssueQuerySet(models.QuerySet):
         before and after each one (None at either end), read in the issue's own query rather
         than in one query each.
         """
-        from items.models import WeeklyIssue
-
-        published = WeeklyIssue.objects.published().values("issue_date")
+        published = self.model.objects.published().values("issue_date")
         date = OuterRef("issue_date")
         return self.annotate(
             previous_date=Subquery(published.filter(issue_date__lt=date).order_by("-issue_date")[:1]),
