@@ -205,7 +205,10 @@ class NewsItemQuerySet(models.QuerySet):
 
     def with_details(self):
         """Items with ``tag_list`` and ``media_list`` prefetched, one query each (an item card)."""
-        return self.with_tags().prefetch_related(Prefetch("media", to_attr="media_list"))
+        from items.models import Media
+
+        media = Media.objects.order_by("position")
+        return self.with_tags().prefetch_related(Prefetch("media", queryset=media, to_attr="media_list"))
 
     def for_listing(self):
         """Items newest issue first, with issue, category and tags: what a row or a feed entry shows.

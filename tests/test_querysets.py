@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from items.models import NewsItem, WeeklyIssue
-from tests.factories import NewsItemFactory, WeeklyIssueFactory
+from tests.factories import MediaFactory, NewsItemFactory, WeeklyIssueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +140,14 @@ def test_with_tags_holds_however_the_items_are_fetched(django_assert_num_queries
         assert slugs(WeeklyIssue.objects.with_items().get(pk=issue.pk).item_list) == expected
     with django_assert_num_queries(1):
         assert list(tagged.values_list("position", flat=True)) == [1, 2]
+
+
+def test_with_details_gives_each_items_media_in_position_order():
+    first, second = NewsItemFactory.create_batch(2)
+    for item in (first, second):
+        for position in (3, 1, 2):
+            MediaFactory(item=item, position=position, caption=f"{item.pk}-{position}")
+    items = list(NewsItem.objects.filter(pk__in=[first.pk, second.pk]).with_details().order_by("pk"))
+    assert [[m.caption for m in item.media_list] for item in items] == [
+        [f"{item.pk}-{n}" for n in (1, 2, 3)] for item in (first, second)
+    ]
