@@ -156,14 +156,19 @@ def _synthetic_board(scale, rng):
                     excerpt=" ".join(rng.sample(SENTENCES, 4)) if position % 3 == 0 else "",
                 )
             )
+    # bulk_create sends no signal: each item's copy of its tags (items/listed_tags.py) is
+    # written with it.
+    chosen = [rng.sample(tags, min(3, len(tags))) for _ in items]
+    for item, item_tags in zip(items, chosen, strict=True):
+        item.listed_tags = [[tag.slug, tag.name] for tag in item_tags]
     items = NewsItem.objects.bulk_create(items, batch_size=BATCH)
 
     item_type = ContentType.objects.get_for_model(NewsItem)
     TaggedItem.objects.bulk_create(
         (
             TaggedItem(content_type=item_type, object_id=item.pk, tag=tag)
-            for item in items
-            for tag in rng.sample(tags, min(3, len(tags)))
+            for item, item_tags in zip(items, chosen, strict=True)
+            for tag in item_tags
         ),
         batch_size=BATCH,
     )

@@ -6,6 +6,7 @@ class ItemsConfig(AppConfig):
     verbose_name = "News board"
 
     def ready(self):
-        from items import signals
+        from items import listed_tags, signals
 
         signals.connect()
+        listed_tags.connect()

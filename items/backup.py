@@ -25,6 +25,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
+from items import listed_tags
+
 FORMAT = "newsboard-backup"
 VERSION = 1
 EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
@@ -153,6 +155,8 @@ def restore_backup(path):
             # The groups the migrations made come back from the archive, with their permissions.
             Group.objects.all().delete()
             call_command("loaddata", str(fixture), verbosity=0)
+            # Archives from before NewsItem.listed_tags have no copy; loaddata sends no signal.
+            listed_tags.refresh_all()
             restored = {label: apps.get_model(label)._base_manager.count() for label in manifest["counts"]}
             if restored != manifest["counts"]:
                 raise CommandError(

@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from items import images, links
+from items.listed_tags import read as read_listed_tags
 from items.querysets import (
     CategoryQuerySet,
     CommentQuerySet,
@@ -121,10 +123,9 @@ class WeeklyIssue(models.Model):
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and not self.is_public
 
-    # ``item_list`` (and NewsItem's ``tag_list`` and ``media_list``) are what pages show. The
-    # page querysets fill them with one query each (``Prefetch(to_attr=...)``, which skips
-    # building a queryset per row, and ``NewsItemQuerySet.with_tags``); on an instance loaded
-    # any other way they cost one query on first use.
+    # ``item_list`` (and NewsItem's ``media_list``) are what pages show. The page querysets
+    # fill them with one query each (``Prefetch(to_attr=...)``, which skips building a
+    # queryset per row); on an instance loaded any other way they cost one query on first use.
 
     @cached_property
     def item_list(self):
@@ -155,6 +156,9 @@ class NewsItem(models.Model):
         blank=True, help_text="Optional quotation from the source (an abstract, a description)."
     )
     tags = TaggableManager(blank=True, help_text="Topic tags, separated by commas.")
+    # The tags as [slug, name] pairs in the order added: what pages show, copied from the
+    # taggings whenever they change (items/listed_tags.py), so a page needs no query for them.
+    listed_tags = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -181,6 +185,10 @@ class NewsItem(models.Model):
 
     def save(self, *args, **kwargs):
         self.slug = slugify(self.title)[:80].strip("-") or "item"
+        if self.pk is not None:
+            # From the taggings, not from whenever this instance was loaded.
+            self.listed_tags = read_listed_tags([self.pk])[self.pk]
+            self.__dict__.pop("tag_list", None)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -188,8 +196,8 @@ class NewsItem(models.Model):
 
     @cached_property
     def tag_list(self):
-        """The item's topic tags (see ``WeeklyIssue.item_list`` on prefetching)."""
-        return list(self.tags.all())
+        """The item's topic tags, from ``listed_tags``: unsaved Tags with their name and slug."""
+        return [Tag(slug=slug, name=name) for slug, name in self.listed_tags]
 
     @cached_property
     def media_list(self):

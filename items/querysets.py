@@ -141,53 +141,7 @@ def search_vector():
     return SearchVector(*SEARCH_FIELDS, config=SEARCH_CONFIG)
 
 
-def attach_tags(items):
-    """Set ``tag_list`` on each of ``items`` (NewsItems): its tags in the order they were added.
-
-    One query of plain rows, and one Tag per distinct tag on the page. Prefetching taggit's
-    ``tags`` built a Tag per item and tagging, and taggit's own queryset for it: 1.0 ms more
-    than the items alone for 6 items and 2.1 ms for 30, most of a listing's ORM time.
-    """
-    from django.contrib.contenttypes.models import ContentType
-    from taggit.models import Tag, TaggedItem
-
-    if not items:
-        return
-    by_item = {item.pk: [] for item in items}
-    rows = (
-        TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(items[0]))
-        .filter(object_id__in=list(by_item))
-        .order_by("pk")
-        .values_list("object_id", "tag_id", "tag__name", "tag__slug")
-    )
-    tags = {}
-    for object_id, tag_id, name, slug in rows:
-        if tag_id not in tags:
-            tags[tag_id] = Tag(id=tag_id, name=name, slug=slug)
-        by_item[object_id].append(tags[tag_id])
-    for item in items:
-        item.tag_list = by_item[item.pk]
-
-
 class NewsItemQuerySet(models.QuerySet):
-    # ``with_tags()`` works as ``prefetch_related`` does: once the items are fetched (whether
-    # iterated, sliced, counted with len() or prefetched as another query's related objects),
-    # ``attach_tags`` sets their ``tag_list``.
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._attach_tags = False
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._attach_tags = self._attach_tags
-        return clone
-
-    def _fetch_all(self):
-        fetching = self._result_cache is None
-        super()._fetch_all()
-        if fetching and self._attach_tags and self._iterable_class is models.query.ModelIterable:
-            attach_tags(self._result_cache)
-
     def published(self):
         """Items of published issues."""
         return self.filter(published_issue_q("issue__"))
@@ -197,25 +151,19 @@ class NewsItemQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
-    def with_tags(self):
-        """Items with ``tag_list`` set, in one query (``attach_tags``)."""
-        clone = self._chain()
-        clone._attach_tags = True
-        return clone
-
     def with_details(self):
-        """Items with ``tag_list`` and ``media_list`` prefetched, one query each (an item card)."""
+        """Items with ``media_list`` prefetched in one query: an item card (tags come in the row)."""
         from items.models import Media
 
         media = Media.objects.order_by("position")
-        return self.with_tags().prefetch_related(Prefetch("media", queryset=media, to_attr="media_list"))
+        return self.prefetch_related(Prefetch("media", queryset=media, to_attr="media_list"))
 
     def for_listing(self):
-        """Items newest issue first, with issue, category and tags: what a row or a feed entry shows.
+        """Items newest issue first, with issue and category: what a row or a feed entry shows.
 
         Rows show no media; prefetching it cost a sixth of a 30-row page.
         """
-        return self.select_related("issue", "category").with_tags().order_by("-issue__issue_date", "position")
+        return self.select_related("issue", "category").order_by("-issue__issue_date", "position")
 
     def search(self, q):
         """Items matching the words in ``q``, best match first on PostgreSQL.

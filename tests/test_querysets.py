@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from items.models import NewsItem, WeeklyIssue
+from items.models import NewsItem
 from tests.factories import MediaFactory, NewsItemFactory, WeeklyIssueFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,43 +103,6 @@ def test_used_tags_counts_each_item_once_per_tag():
         "x": 1,
         "y": 1,
     }
-
-
-def test_with_tags_sets_each_items_tags_in_one_query(django_assert_num_queries):
-    first = NewsItemFactory(tags=["vision"])
-    first.tags.add("robots")
-    second = NewsItemFactory(tags=["robots"])
-    untagged = NewsItemFactory()
-
-    with django_assert_num_queries(2):
-        items = {item.pk: item for item in NewsItem.objects.with_tags()}
-        tags = {pk: [(tag.slug, tag.name) for tag in item.tag_list] for pk, item in items.items()}
-
-    assert tags == {
-        first.pk: [("vision", "vision"), ("robots", "robots")],
-        second.pk: [("robots", "robots")],
-        untagged.pk: [],
-    }
-    assert tags[first.pk] == [(tag.slug, tag.name) for tag in NewsItem.objects.get(pk=first.pk).tags.all()]
-
-
-def test_with_tags_holds_however_the_items_are_fetched(django_assert_num_queries):
-    issue = WeeklyIssueFactory()
-    items = [NewsItemFactory(issue=issue, position=n, tags=[f"tag-{n}"]) for n in (1, 2)]
-    tagged = NewsItem.objects.with_tags().order_by("position")
-    expected = [["tag-1"], ["tag-2"]]
-
-    def slugs(fetched):
-        return [[tag.slug for tag in item.tag_list] for item in fetched]
-
-    with django_assert_num_queries(2):
-        assert slugs(tagged.filter(pk__in=[item.pk for item in items])[:2]) == expected
-    with django_assert_num_queries(2):
-        assert slugs([tagged.get(pk=items[0].pk)]) == expected[:1]
-    with django_assert_num_queries(4):  # the issue, its items, their tags, their media
-        assert slugs(WeeklyIssue.objects.with_items().get(pk=issue.pk).item_list) == expected
-    with django_assert_num_queries(1):
-        assert list(tagged.values_list("position", flat=True)) == [1, 2]
 
 
 def test_with_details_gives_each_items_media_in_position_order():
