@@ -20,6 +20,7 @@ from django.utils.html import escape
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
+from items import issue_listing
 from items.demo import course
 from items.demo.loader import load_course
 from items.models import Category, Comment, Discussion, Insight, Media, NewsItem, WeeklyIssue
@@ -172,6 +173,8 @@ def _synthetic_board(scale, rng):
         ),
         batch_size=BATCH,
     )
+    # Each issue's item count and category labels, which bulk_create's items did not write.
+    issue_listing.refresh_all()
     Media.objects.bulk_create(
         (
             Media(

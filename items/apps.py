@@ -6,7 +6,8 @@ class ItemsConfig(AppConfig):
     verbose_name = "News board"
 
     def ready(self):
-        from items import listed_tags, signals
+        from items import issue_listing, listed_tags, signals
 
         signals.connect()
         listed_tags.connect()
+        issue_listing.connect()

@@ -15,6 +15,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from items import images, links
+from items.issue_listing import read as read_issue_listing
 from items.listed_tags import read as read_listed_tags
 from items.querysets import (
     CategoryQuerySet,
@@ -80,6 +81,10 @@ class WeeklyIssue(models.Model):
         blank=True,
         help_text="When students can see it. Leave empty to publish now; a future time schedules it.",
     )
+    # What a listing of issues shows: how many items, and their categories' labels, each once
+    # in display order; copied from the items whenever they change (items/issue_listing.py).
+    listed_item_count = models.PositiveIntegerField(default=0, editable=False)
+    listed_categories = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -106,6 +111,9 @@ class WeeklyIssue(models.Model):
         self.slug = self.issue_date.isoformat()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if self.pk is not None:
+            # From the items, not from whenever this instance was loaded.
+            self.listed_item_count, self.listed_categories = read_issue_listing([self.pk])[self.pk]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

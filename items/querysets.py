@@ -27,42 +27,16 @@ class CategoryQuerySet(models.QuerySet):
         return self.annotate(item_count=Count("items", filter=Q(items__pk__in=items.order_by().values("pk"))))
 
 
-def attach_listing(issues):
-    """``issues`` as a list, each with ``item_count`` and ``categories_present`` set, in one query.
-
-    ``categories_present``: the categories of the issue's items, each once, in display order
-    (what the ``issue_rows`` macro of ``jinja2/items/_listing.html`` shows). Read as rows of
-    the page's items only: aggregating over every issue before the page's LIMIT cost 1 ms of
-    SQL at term scale and 11–14 ms at archive scale, and counting such a grouped query for
-    the paginator as much again.
-    """
-    from items.models import Category
-
-    issues = list(issues)
-    rows = _item_rows(issues, "category_id", "category__name", "category__label", "category__display_order")
-    categories = {}
-    for issue in issues:
-        found = set()
-        for category_id, name, label, display_order in rows[issue.pk]:
-            if category_id not in categories:
-                categories[category_id] = Category(
-                    id=category_id, name=name, label=label, display_order=display_order
-                )
-            found.add(categories[category_id])
-        issue.item_count = len(rows[issue.pk])
-        issue.categories_present = sorted(found, key=lambda c: (c.display_order, c.name))
-    return issues
-
-
 def latest_and_recent(issues, recent):
     """The first of ``issues`` with its items (as ``with_items()``) and the ``recent`` after it
-    as a listing (``attach_listing()``): what the home page shows, its issues read in one query.
+    (each listing its ``listed_item_count`` and ``listed_categories``): what the home page
+    shows, its issues read in one query.
     """
     latest = list(issues[: recent + 1])
     if not latest:
         return None, []
     prefetch_related_objects(latest[:1], issue_items())
-    return latest[0], attach_listing(latest[1:])
+    return latest[0], latest[1:]
 
 
 def attach_item_lines(issues):

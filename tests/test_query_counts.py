@@ -25,8 +25,8 @@ pytestmark = pytest.mark.django_db
 
 # Page name → the most queries it may run (anonymous reader, any amount of data).
 BOUNDS = {
-    "home": 4,
-    "issue_list": 3,
+    "home": 3,
+    "issue_list": 2,
     "issue_detail": 3,
     # With the page cache off, /items/ reads the content version itself: its tag list is
     # kept under it for every filter (the first /items/ of a version counts the tags).

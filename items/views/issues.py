@@ -7,7 +7,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_date
 
 from items.models import WeeklyIssue
-from items.querysets import attach_listing, latest_and_recent
+from items.querysets import latest_and_recent
 
 ARCHIVE_PAGE_SIZE = 20
 RECENT_ISSUES = 5
@@ -30,8 +30,7 @@ def issue_list(request):
     """
     paginator = Paginator(WeeklyIssue.objects.published().order_by("-issue_date"), ARCHIVE_PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
-    issues = attach_listing(page_obj.object_list)
-    return render(request, "items/issue_list.html", {"page_obj": page_obj, "issues": issues})
+    return render(request, "items/issue_list.html", {"page_obj": page_obj, "issues": page_obj.object_list})
 
 
 def issue_detail(request, slug):

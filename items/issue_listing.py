@@ -1,0 +1,86 @@
+"""What a listing of issues shows of each, kept in the issue's own row.
+
+The home page and the archive show, for each issue, how many items it has and the labels of
+their categories (``WeeklyIssue.listed_item_count`` and ``listed_categories``). Read from the
+items, that was one more query a page, a third of the archive's work with caches off; kept in
+the issue's row, it comes with the issue. The items stay the truth: this copy is rewritten
+from them, in the writing transaction, whenever an item is saved, moved or deleted or a
+category is renamed or reordered. ``WeeklyIssue.save()`` rewrites it too, so an instance loaded
+before a change cannot save an old copy back, and a restore rewrites every issue's.
+"""
+
+from django.db.models.signals import post_delete, post_save, pre_save
+
+
+def read(issue_ids):
+    """{issue id: (item count, [category labels, each once, in display order])}."""
+    from items.models import NewsItem
+
+    rows = (
+        NewsItem.objects.filter(issue__in=list(issue_ids))
+        .order_by()
+        .values_list("issue_id", "category__label", "category__display_order", "category__name")
+    )
+    counts = dict.fromkeys(issue_ids, 0)
+    categories = {issue_id: set() for issue_id in issue_ids}
+    for issue_id, label, display_order, name in rows:
+        counts[issue_id] += 1
+        categories[issue_id].add((display_order, name, label))
+    return {
+        issue_id: (counts[issue_id], [label for _, _, label in sorted(categories[issue_id])])
+        for issue_id in issue_ids
+    }
+
+
+def refresh(issue_ids):
+    """Rewrite the copy of ``issue_ids`` from their items (an UPDATE each, no save signals)."""
+    from items.models import WeeklyIssue
+
+    for issue_id, (count, labels) in read(set(issue_ids)).items():
+        WeeklyIssue.objects.filter(pk=issue_id).update(listed_item_count=count, listed_categories=labels)
+
+
+def refresh_all(batch=500):
+    """Rewrite every issue's copy: after loading data that bypassed the signals."""
+    from items.models import WeeklyIssue
+
+    ids = list(WeeklyIssue.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        refresh(ids[start : start + batch])
+
+
+def _remember_item_issue(sender, instance, raw=False, **kwargs):
+    # An item moved to another issue leaves the first one too.
+    from items.models import NewsItem
+
+    instance._listed_issue_before = None
+    if instance.pk is not None and not raw:
+        instance._listed_issue_before = (
+            NewsItem.objects.filter(pk=instance.pk).values_list("issue_id", flat=True).first()
+        )
+
+
+def _item_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh({instance.issue_id, getattr(instance, "_listed_issue_before", None)} - {None})
+
+
+def _item_deleted(sender, instance, **kwargs):
+    refresh([instance.issue_id])
+
+
+def _category_saved(sender, instance, created, raw=False, **kwargs):
+    # A new label, name or place in the order reaches every issue with an item in it.
+    if not created and not raw:
+        from items.models import NewsItem
+
+        refresh(NewsItem.objects.filter(category=instance).values_list("issue_id", flat=True).distinct())
+
+
+def connect():
+    from items.models import Category, NewsItem
+
+    pre_save.connect(_remember_item_issue, sender=NewsItem, dispatch_uid="issue-listing-item-pre")
+    post_save.connect(_item_saved, sender=NewsItem, dispatch_uid="issue-listing-item-save")
+    post_delete.connect(_item_deleted, sender=NewsItem, dispatch_uid="issue-listing-item-delete")
+    post_save.connect(_category_saved, sender=Category, dispatch_uid="issue-listing-category-save")
