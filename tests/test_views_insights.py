@@ -41,3 +41,13 @@ def test_each_insight_lists_its_published_evidence_oldest_first(client):
     assert lines[1][3] == '<time datetime="2020-11-06">Fri 6 Nov 2020</time>'
     assert "Supported by" not in second and "No evidence yet" in second
     assert "Not yet published" not in html and "Unpublished insight" not in html
+
+
+def test_an_insight_s_words_are_shown_as_text_not_markup(client):
+    item = NewsItemFactory(title="Robots <b>everywhere</b>")
+    InsightFactory(headline="Less <i>is</i> more", body="Use <script>x</script> & co").evidence.set([item])
+    html = client.get(reverse("items:insight_list")).content.decode()
+    assert "Less &lt;i&gt;is&lt;/i&gt; more" in html
+    assert "Use &lt;script&gt;x&lt;/script&gt; &amp; co" in html
+    assert "Robots &lt;b&gt;everywhere&lt;/b&gt;" in html
+    assert "<script>x" not in html
