@@ -140,6 +140,11 @@ class WeeklyIssue(models.Model):
         """The issue's items in slide order, each with its category."""
         return list(self.items.select_related("category").order_by("position"))
 
+    @property
+    def item_titles(self):
+        """The items' titles in order, joined with "; ": how an issue page describes itself."""
+        return "; ".join(item.title for item in self.item_list)
+
 
 class NewsItem(models.Model):
     issue = models.ForeignKey(WeeklyIssue, on_delete=models.CASCADE, related_name="items")

@@ -122,3 +122,13 @@ def test_an_issue_links_to_the_published_issues_either_side(client, instructor_c
     assert [rel for rel, url, text in neighbours(instructor_client, draft)] == ["prev", "next"]
     assert neighbours(instructor_client, draft)[1][1] == middle.get_absolute_url()
     assert scheduled.get_absolute_url() not in str(neighbours(instructor_client, middle))
+
+
+def test_an_issue_page_describes_itself_with_its_titles_in_order(client):
+    issue = WeeklyIssueFactory(issue_date=datetime.date(2020, 10, 2))
+    for position, title in [(2, 'A "quoted" <title>'), (1, "First story")]:
+        NewsItemFactory(issue=issue, position=position, title=title)
+    html = client.get(issue.get_absolute_url()).content.decode()
+    titles = "First story; A &quot;quoted&quot; &lt;title&gt;"
+    assert f'<meta name="description" content="ML Weekly for Fri 2 Oct 2020: {titles}">' in html
+    assert f'<meta property="og:description" content="2 items: {titles}">' in html
