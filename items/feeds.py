@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from items.models import Category, NewsItem, WeeklyIssue
-from items.querysets import attach_item_lines
 
 FEED_ISSUES = 20
 FEED_ITEMS = 50
@@ -54,13 +53,14 @@ class IssuesFeed(Feed):
         return reverse("items:issue_list")
 
     def items(self):
-        return attach_item_lines(WeeklyIssue.objects.published().order_by("-issue_date")[:FEED_ISSUES])
+        # Each issue's item lines come in its row (``listed_lines``, items/issue_listing.py).
+        return WeeklyIssue.objects.published().order_by("-issue_date")[:FEED_ISSUES]
 
     def item_title(self, issue):
         return f"{issue.title}, {issue.issue_date:%a %-d %b %Y}"
 
     def item_description(self, issue):
-        lines = [f"{position}. ({label}) {title}" for position, label, title in issue.item_lines]
+        lines = [f"{position}. ({label}) {title}" for position, label, title in issue.listed_lines]
         return "\n".join([issue.introduction, *lines]).strip()
 
     def item_pubdate(self, issue):
@@ -70,7 +70,7 @@ class IssuesFeed(Feed):
         return max(issue.updated_at, issue.published_at)
 
     def item_categories(self, issue):
-        return sorted({label for _, label, _ in issue.item_lines})
+        return sorted({label for _, label, _ in issue.listed_lines})
 
 
 class IssuesAtomFeed(IssuesFeed):

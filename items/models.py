@@ -82,9 +82,11 @@ class WeeklyIssue(models.Model):
         help_text="When students can see it. Leave empty to publish now; a future time schedules it.",
     )
     # What a listing of issues shows: how many items, and their categories' labels, each once
-    # in display order; copied from the items whenever they change (items/issue_listing.py).
+    # in display order; and what the feed lists, a [position, label, title] line per item.
+    # Copied from the items whenever they change (items/issue_listing.py).
     listed_item_count = models.PositiveIntegerField(default=0, editable=False)
     listed_categories = models.JSONField(default=list, blank=True, editable=False)
+    listed_lines = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -113,7 +115,8 @@ class WeeklyIssue(models.Model):
             self.published_at = timezone.now()
         if self.pk is not None:
             # From the items, not from whenever this instance was loaded.
-            self.listed_item_count, self.listed_categories = read_issue_listing([self.pk])[self.pk]
+            listing = read_issue_listing([self.pk])[self.pk]
+            self.listed_item_count, self.listed_categories, self.listed_lines = listing
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

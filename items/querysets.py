@@ -39,26 +39,6 @@ def latest_and_recent(issues, recent):
     return latest[0], latest[1:]
 
 
-def attach_item_lines(issues):
-    """``issues`` as a list, each with ``item_lines`` set, in one query: what the issues feed lists.
-
-    ``item_lines``: the issue's items in order, as ``(position, category label, title)``. Rows,
-    not model instances: building 20 issues' items and their categories as objects was most of
-    the feed's time (about 6 of 8 ms uncached) for three fields each.
-    """
-    from items.models import NewsItem
-
-    issues = list(issues)
-    lines = {issue.pk: [] for issue in issues}
-    # By issue id, not "issue", which would join issues to sort by their date.
-    items = NewsItem.objects.filter(issue__in=list(lines)).order_by("issue_id", "position")
-    for issue_id, *line in items.values_list("issue_id", "position", "category__label", "title"):
-        lines[issue_id].append(tuple(line))
-    for issue in issues:
-        issue.item_lines = lines[issue.pk]
-    return issues
-
-
 class WeeklyIssueQuerySet(models.QuerySet):
     def published(self):
         """Issues readers may see: published, with a publish time in the past."""

@@ -1,5 +1,6 @@
-"""WeeklyIssue.listed_item_count and listed_categories: each issue's copy of what listings show
-follows every change to its items and their categories (items/issue_listing.py)."""
+"""WeeklyIssue.listed_item_count, listed_categories and listed_lines: each issue's copy of what
+listings and the issues feed show follows every change to its items and their categories
+(items/issue_listing.py)."""
 
 import datetime
 
@@ -10,7 +11,7 @@ from django.urls import reverse
 
 from items import issue_listing
 from items.models import WeeklyIssue
-from tests.admin_forms import issue_form
+from tests.admin_forms import issue_form, item_form
 from tests.factories import CategoryFactory, NewsItemFactory, WeeklyIssueFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +20,10 @@ pytestmark = pytest.mark.django_db
 def listing(issue):
     issue = WeeklyIssue.objects.get(pk=issue.pk)
     return issue.listed_item_count, issue.listed_categories
+
+
+def lines(issue):
+    return WeeklyIssue.objects.get(pk=issue.pk).listed_lines
 
 
 @pytest.fixture
@@ -50,6 +55,45 @@ def test_adding_changing_moving_and_deleting_items_keep_the_copy(categories):
 
     second.delete()
     assert listing(issue) == (1, ["Ethics"])
+
+
+def test_the_feed_lines_follow_titles_positions_labels_moves_and_deletions(categories):
+    issue, other = WeeklyIssueFactory(), WeeklyIssueFactory()
+    first = NewsItemFactory(issue=issue, position=2, category=categories["dl"], title="New GPUs")
+    second = NewsItemFactory(issue=issue, position=1, category=categories["nlp"], title="GPT-3 writes")
+    assert lines(issue) == [[1, "NLP", "GPT-3 writes"], [2, "DL", "New GPUs"]]
+
+    first.title, first.position = "Cheaper GPUs", 3
+    first.save()
+    assert lines(issue) == [[1, "NLP", "GPT-3 writes"], [3, "DL", "Cheaper GPUs"]]
+
+    nlp = categories["nlp"]
+    nlp.label = "Lang"
+    nlp.save()
+    assert lines(issue) == [[1, "Lang", "GPT-3 writes"], [3, "DL", "Cheaper GPUs"]]
+
+    second.issue = other
+    second.save()
+    assert lines(issue) == [[3, "DL", "Cheaper GPUs"]]
+    assert lines(other) == [[1, "Lang", "GPT-3 writes"]]
+
+    first.delete()
+    assert lines(issue) == []
+
+
+def test_an_item_renamed_in_the_admin_is_renamed_in_the_issues_feed(instructor_client, client, categories):
+    issue = WeeklyIssueFactory(status=WeeklyIssue.Status.PUBLISHED)
+    item = NewsItemFactory(issue=issue, position=1, category=categories["dl"], title="Old words")
+    feed = reverse("items:issues_feed")
+    assert "1. (DL) Old words" in client.get(feed).content.decode()
+
+    data = item_form(issue, categories["dl"], title="New words")
+    response = instructor_client.post(reverse("admin:items_newsitem_change", args=[item.pk]), data)
+    assert response.status_code == 302
+
+    body = client.get(feed).content.decode()
+    assert "1. (DL) New words" in body
+    assert "Old words" not in body
 
 
 def test_a_relabelled_or_reordered_category_reaches_every_issue_with_an_item_in_it(categories):
@@ -111,12 +155,18 @@ def test_refresh_all_and_the_migration_rebuild_copies_from_the_items(categories)
             NewsItemFactory(issue=issue, position=position, category=categories["nlp"])
     expected = [listing(issue) for issue in issues]
     assert expected == [(1, ["NLP"]), (2, ["NLP"]), (3, ["NLP"])]
+    expected_lines = [lines(issue) for issue in issues]
+    assert [[position for position, _, _ in found] for found in expected_lines] == [[1], [1, 2], [1, 2, 3]]
 
-    WeeklyIssue.objects.update(listed_item_count=0, listed_categories=[])
+    WeeklyIssue.objects.update(listed_item_count=0, listed_categories=[], listed_lines=[])
     issue_listing.refresh_all(batch=2)
     assert [listing(issue) for issue in issues] == expected
+    assert [lines(issue) for issue in issues] == expected_lines
 
-    WeeklyIssue.objects.update(listed_item_count=0, listed_categories=[])
+    WeeklyIssue.objects.update(listed_item_count=0, listed_categories=[], listed_lines=[])
     migration = __import__("items.migrations.0006_issue_listing", fromlist=["copy_listing"])
     migration.copy_listing(apps, None)
     assert [listing(issue) for issue in issues] == expected
+    migration = __import__("items.migrations.0007_issue_listed_lines", fromlist=["copy_lines"])
+    migration.copy_lines(apps, None)
+    assert [lines(issue) for issue in issues] == expected_lines
