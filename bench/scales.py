@@ -20,7 +20,7 @@ from django.utils.html import escape
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from items import issue_listing
+from items import issue_listing, listed_media
 from items.demo import course
 from items.demo.loader import load_course
 from items.models import Category, Comment, Discussion, Insight, Media, NewsItem, WeeklyIssue
@@ -189,6 +189,11 @@ def _synthetic_board(scale, rng):
         ),
         batch_size=BATCH,
     )
+    # The copy of their media in the items that have some (items/listed_media.py), which
+    # bulk_create did not write.
+    pictured = [item.pk for item in items[::5]]
+    for start in range(0, len(pictured), BATCH):
+        listed_media.refresh(pictured[start : start + BATCH])
 
     insights = Insight.objects.bulk_create(
         factories.InsightFactory.build(number=number, headline=headline, body=body)

@@ -25,7 +25,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
-from items import issue_listing, listed_tags
+from items import issue_listing, listed_media, listed_tags
 
 FORMAT = "newsboard-backup"
 VERSION = 1
@@ -157,6 +157,7 @@ def restore_backup(path):
             call_command("loaddata", str(fixture), verbosity=0)
             # Archives from before the listing copies have none; loaddata sends no signal.
             listed_tags.refresh_all()
+            listed_media.refresh_all()
             issue_listing.refresh_all()
             restored = {label: apps.get_model(label)._base_manager.count() for label in manifest["counts"]}
             if restored != manifest["counts"]:

@@ -16,6 +16,7 @@ from taggit.models import Tag
 
 from items import images, links
 from items.issue_listing import read as read_issue_listing
+from items.listed_media import read as read_listed_media
 from items.listed_tags import read as read_listed_tags
 from items.querysets import (
     CategoryQuerySet,
@@ -134,9 +135,9 @@ class WeeklyIssue(models.Model):
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and not self.is_public
 
-    # ``item_list`` (and NewsItem's ``media_list``) are what pages show. The page querysets
-    # fill them with one query each (``Prefetch(to_attr=...)``, which skips building a
-    # queryset per row); on an instance loaded any other way they cost one query on first use.
+    # ``item_list`` is what pages show. The page querysets fill it with one query
+    # (``Prefetch(to_attr=...)``, which skips building a queryset per row); on an instance
+    # loaded any other way it costs one query on first use.
 
     @cached_property
     def item_list(self):
@@ -175,6 +176,9 @@ class NewsItem(models.Model):
     # The tags as [slug, name] pairs in the order added: what pages show, copied from the
     # taggings whenever they change (items/listed_tags.py), so a page needs no query for them.
     listed_tags = models.JSONField(default=list, blank=True, editable=False)
+    # The item's media, each a {field: value} of what a card shows, in position order: copied
+    # from the Media rows whenever they change (items/listed_media.py), for the same reason.
+    listed_media = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -204,7 +208,9 @@ class NewsItem(models.Model):
         if self.pk is not None:
             # From the taggings, not from whenever this instance was loaded.
             self.listed_tags = read_listed_tags([self.pk])[self.pk]
+            self.listed_media = read_listed_media([self.pk])[self.pk]
             self.__dict__.pop("tag_list", None)
+            self.__dict__.pop("media_list", None)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -217,8 +223,9 @@ class NewsItem(models.Model):
 
     @cached_property
     def media_list(self):
-        """The item's pictures and media in order (see ``WeeklyIssue.item_list``)."""
-        return list(self.media.all())
+        """The item's pictures and media in order, from ``listed_media``: Media instances as
+        stored (pk included), built from the copy rather than read."""
+        return [Media(item_id=self.pk, **fields) for fields in self.listed_media]
 
 
 class Media(models.Model):

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from items.models import NewsItem
-from tests.factories import MediaFactory, NewsItemFactory, WeeklyIssueFactory
+from tests.factories import NewsItemFactory, WeeklyIssueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,14 +103,3 @@ def test_used_tags_counts_each_item_once_per_tag():
         "x": 1,
         "y": 1,
     }
-
-
-def test_with_details_gives_each_items_media_in_position_order():
-    first, second = NewsItemFactory.create_batch(2)
-    for item in (first, second):
-        for position in (3, 1, 2):
-            MediaFactory(item=item, position=position, caption=f"{item.pk}-{position}")
-    items = list(NewsItem.objects.filter(pk__in=[first.pk, second.pk]).with_details().order_by("pk"))
-    assert [[m.caption for m in item.media_list] for item in items] == [
-        [f"{item.pk}-{n}" for n in (1, 2, 3)] for item in (first, second)
-    ]

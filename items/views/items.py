@@ -58,7 +58,7 @@ def item_detail(request, pk, slug):
     Template: ``items/item_detail.html``. Context: ``item``, ``insights``.
     """
     queryset = NewsItem.objects.visible_to(request.user).select_related("issue", "category", "discussion")
-    item = get_object_or_404(queryset.with_details(), pk=pk)
+    item = get_object_or_404(queryset, pk=pk)
     if item.slug != slug:
         return redirect(item, permanent=True)
     insights = Insight.objects.published().filter(evidence=item)
