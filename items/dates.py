@@ -78,7 +78,9 @@ class Clock:
 
 
 def day(value):
-    """``value|date:"D j M Y"`` for a date: "Fri 18 Sep 2020"."""
+    """``value|date:"D j M Y"`` for a date: "Fri 18 Sep 2020" ("" for none)."""
+    if not value:
+        return ""
     return _day(value, *_names(translation.get_language()))
 
 

@@ -107,12 +107,13 @@ def test_a_clock_keeps_the_moment_zone_and_language_it_was_made_in():
 
 
 @pytest.mark.parametrize("language", ["en-ca", "fr", "de"])
-def test_the_day_filter_writes_what_two_date_filters_wrote(language):
-    from items.templatetags.board import day
+def test_the_day_filters_write_what_the_date_filter_wrote(language):
+    from items.templatetags.board import day, day_text
 
     with translation.override(language):
         for moment in MOMENTS[::5]:
             value = moment.date()
             shown = date_filter(value, "D j M Y")
             assert day(value) == f'<time datetime="{date_filter(value, "Y-m-d")}">{shown}</time>'
-    assert day(None) == ""
+            assert day_text(value) == shown
+    assert day(None) == day_text(None) == ""

@@ -10,6 +10,9 @@ register = template.Library()
 
 # {{ issue.issue_date|day }}: an issue's date as <time datetime="2020-09-18">Fri 18 Sep 2020</time>.
 day = register.filter("day", dates.day_tag)
+# {{ issue.issue_date|day_text }}: the same date as text alone, "Fri 18 Sep 2020", for titles and
+# links (what ``date:"D j M Y"`` writes, without parsing the format on every call).
+day_text = register.filter("day_text", dates.day)
 
 
 @register.simple_tag
