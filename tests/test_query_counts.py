@@ -27,7 +27,8 @@ pytestmark = pytest.mark.django_db
 BOUNDS = {
     "home": 2,
     "issue_list": 2,
-    "issue_detail": 2,
+    # The issue, its items, and its previous and next published dates (neighbour_dates).
+    "issue_detail": 4,
     # With the page cache off, /items/ reads the content version itself: its tag list is
     # kept under it for every filter (the first /items/ of a version counts the tags).
     "item_list": 4,

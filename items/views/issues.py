@@ -43,7 +43,9 @@ def issue_detail(request, slug):
         raise Http404("No issue on that date.")
     issues = WeeklyIssue.objects.visible_to(request.user)
     # The discussion link and its comment count come with the issue (one query fewer).
-    issue = get_object_or_404(issues.with_items().with_neighbours().select_related("discussion"), slug=slug)
+    issue = get_object_or_404(issues.with_items().select_related("discussion"), slug=slug)
+    # Staff previewing a draft see its published neighbours, never another draft.
+    issue.previous_date, issue.next_date = WeeklyIssue.objects.published().neighbour_dates(issue.issue_date)
     response = render(request, "items/issue_detail.html", {"issue": issue})
     if not issue.is_public:
         add_never_cache_headers(response)
