@@ -11,7 +11,9 @@ it too, so an instance loaded before a change cannot save an old copy back, and 
 rewrites every issue's.
 """
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_save
+
+from items.copies import follow_children, refresh_in_batches
 
 
 def read(issue_ids):
@@ -52,29 +54,7 @@ def refresh_all(batch=500):
     """Rewrite every issue's copy: after loading data that bypassed the signals."""
     from items.models import WeeklyIssue
 
-    ids = list(WeeklyIssue.objects.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), batch):
-        refresh(ids[start : start + batch])
-
-
-def _remember_item_issue(sender, instance, raw=False, **kwargs):
-    # An item moved to another issue leaves the first one too.
-    from items.models import NewsItem
-
-    instance._listed_issue_before = None
-    if instance.pk is not None and not raw:
-        instance._listed_issue_before = (
-            NewsItem.objects.filter(pk=instance.pk).values_list("issue_id", flat=True).first()
-        )
-
-
-def _item_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        refresh({instance.issue_id, getattr(instance, "_listed_issue_before", None)} - {None})
-
-
-def _item_deleted(sender, instance, **kwargs):
-    refresh([instance.issue_id])
+    refresh_in_batches(WeeklyIssue, refresh, batch)
 
 
 def _category_saved(sender, instance, created, raw=False, **kwargs):
@@ -88,7 +68,6 @@ def _category_saved(sender, instance, created, raw=False, **kwargs):
 def connect():
     from items.models import Category, NewsItem
 
-    pre_save.connect(_remember_item_issue, sender=NewsItem, dispatch_uid="issue-listing-item-pre")
-    post_save.connect(_item_saved, sender=NewsItem, dispatch_uid="issue-listing-item-save")
-    post_delete.connect(_item_deleted, sender=NewsItem, dispatch_uid="issue-listing-item-delete")
+    # An item saved, moved to another issue or deleted.
+    follow_children(NewsItem, "issue_id", refresh, uid="issue-listing-item")
     post_save.connect(_category_saved, sender=Category, dispatch_uid="issue-listing-category-save")

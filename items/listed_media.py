@@ -9,7 +9,7 @@ another item or deleted. ``NewsItem.save()`` rewrites it too, so an instance loa
 change cannot save an old copy back, and a restore rewrites every item's.
 """
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from items.copies import follow_children, refresh_in_batches
 
 # What a card shows of a medium: the columns copied, in this order. ``NewsItem.media_list``
 # builds Media instances from them, so a migration that renames or drops one of these columns
@@ -56,34 +56,11 @@ def refresh_all(batch=500):
     """Rewrite every item's copy: after loading data that bypassed the signals."""
     from items.models import NewsItem
 
-    ids = list(NewsItem.objects.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), batch):
-        refresh(ids[start : start + batch])
-
-
-def _remember_item(sender, instance, raw=False, **kwargs):
-    # A medium moved to another item leaves the first one too.
-    from items.models import Media
-
-    instance._listed_item_before = None
-    if instance.pk is not None and not raw:
-        instance._listed_item_before = (
-            Media.objects.filter(pk=instance.pk).values_list("item_id", flat=True).first()
-        )
-
-
-def _medium_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        refresh({instance.item_id, getattr(instance, "_listed_item_before", None)} - {None})
-
-
-def _medium_deleted(sender, instance, **kwargs):
-    refresh([instance.item_id])
+    refresh_in_batches(NewsItem, refresh, batch)
 
 
 def connect():
     from items.models import Media
 
-    pre_save.connect(_remember_item, sender=Media, dispatch_uid="listed-media-pre")
-    post_save.connect(_medium_saved, sender=Media, dispatch_uid="listed-media-save")
-    post_delete.connect(_medium_deleted, sender=Media, dispatch_uid="listed-media-delete")
+    # A medium saved, moved to another item or deleted.
+    follow_children(Media, "item_id", refresh, uid="listed-media")

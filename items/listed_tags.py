@@ -13,6 +13,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from taggit.models import Tag, TaggedItem
 
+from items.copies import refresh_in_batches
+
 
 def read(item_ids):
     """{item id: [[slug, name], ...]} for ``item_ids``, each item's tags in the order added."""
@@ -42,9 +44,7 @@ def refresh_all(batch=500):
     """Rewrite every item's copy: after loading data that bypassed the signals."""
     from items.models import NewsItem
 
-    ids = list(NewsItem.objects.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), batch):
-        refresh(ids[start : start + batch])
+    refresh_in_batches(NewsItem, refresh, batch)
 
 
 def _item_ids(tagging):
