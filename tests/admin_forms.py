@@ -33,6 +33,24 @@ def issue_form(issue_date="2020-09-18", status="draft", items=(), initial=0, **f
     return data
 
 
+def media_row(image, **fields):
+    """One row of the item form's media inline: a photo upload (``image``), other fields blank."""
+    row = {
+        "kind": "photo",
+        "position": "1",
+        "image": image,
+        "alt_text": "A picture",
+        "caption": "",
+        "subfigure_label": "",
+        "credit": "",
+        "licence": "",
+        "external_url": "",
+        "licence_url": "",
+    }
+    row.update(fields)
+    return row
+
+
 def item_form(issue, category, title="An item", position=1, media=(), initial_media=0, **fields):
     data = {
         "issue": str(issue.pk),

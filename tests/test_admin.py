@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from items.models import Comment, Media, NewsItem, WeeklyIssue
-from tests.admin_forms import issue_form, item_form
+from tests.admin_forms import issue_form, item_form, media_row
 from tests.factories import (
     CategoryFactory,
     CommentFactory,
@@ -50,18 +50,14 @@ def test_instructor_creates_an_issue_with_three_items_then_adds_media(instructor
         link=item.link,
         tags="hardware, gpus",
         media=[
-            {
-                "kind": "photo",
-                "position": "1",
-                "image": png_upload(),
-                "alt_text": "A graphics card",
-                "caption": "RTX 3080",
-                "subfigure_label": "(a)",
-                "credit": "stevekc",
-                "licence": "CC-BY-NC",
-                "external_url": "",
-                "licence_url": "",
-            }
+            media_row(
+                png_upload(),
+                alt_text="A graphics card",
+                caption="RTX 3080",
+                subfigure_label="(a)",
+                credit="stevekc",
+                licence="CC-BY-NC",
+            )
         ],
     )
     response = instructor_client.post(reverse("admin:items_newsitem_change", args=[item.pk]), data)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from items import listed_media
 from items.models import Media, NewsItem, WeeklyIssue
 from newsboard.jinja2 import macro
-from tests.admin_forms import item_form
+from tests.admin_forms import item_form, media_row
 from tests.factories import MediaFactory, NewsItemFactory, WeeklyIssueFactory, png_upload
 
 pytestmark = pytest.mark.django_db
@@ -115,18 +115,14 @@ def test_media_added_and_removed_in_the_admin_show_on_the_issue_page(instructor_
     reader = Client()
     issue = WeeklyIssueFactory(status=WeeklyIssue.Status.PUBLISHED)
     item = NewsItemFactory(issue=issue, position=1)
-    picture = {
-        "kind": "photo",
-        "position": "1",
-        "image": png_upload(),
-        "alt_text": "A graphics card",
-        "caption": "RTX 3080",
-        "subfigure_label": "(a)",
-        "credit": "stevekc",
-        "licence": "CC-BY-NC",
-        "external_url": "",
-        "licence_url": "",
-    }
+    picture = media_row(
+        png_upload(),
+        alt_text="A graphics card",
+        caption="RTX 3080",
+        subfigure_label="(a)",
+        credit="stevekc",
+        licence="CC-BY-NC",
+    )
     data = item_form(issue, item.category, title=item.title, link=item.link, media=[picture])
     change = reverse("admin:items_newsitem_change", args=[item.pk])
     assert instructor_client.post(change, data).status_code == 302

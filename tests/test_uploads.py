@@ -10,7 +10,7 @@ from django.urls import reverse
 from PIL import Image
 
 from items.models import Media
-from tests.admin_forms import item_form
+from tests.admin_forms import item_form, media_row
 from tests.factories import MediaFactory, NewsItemFactory, png_upload
 
 pytestmark = pytest.mark.django_db
@@ -29,19 +29,8 @@ def png_claiming(width, height):
 
 def post_media(client, upload):
     item = NewsItemFactory()
-    media_row = {
-        "kind": "photo",
-        "position": "1",
-        "image": upload,
-        "alt_text": "A picture",
-        "caption": "",
-        "subfigure_label": "",
-        "credit": "",
-        "licence": "",
-        "external_url": "",
-        "licence_url": "",
-    }
-    data = item_form(item.issue, item.category, title=item.title, position=item.position, media=[media_row])
+    media = [media_row(upload)]
+    data = item_form(item.issue, item.category, title=item.title, position=item.position, media=media)
     return client.post(reverse("admin:items_newsitem_change", args=[item.pk]), data)
 
 
