@@ -6,9 +6,9 @@ class ItemsConfig(AppConfig):
     verbose_name = "News board"
 
     def ready(self):
-        from items import issue_listing, listed_media, listed_tags, signals
+        from items import caching, issue_listing, listed_media, listed_tags
 
-        signals.connect()
+        caching.connect()
         listed_tags.connect()
         issue_listing.connect()
         listed_media.connect()

@@ -4,20 +4,12 @@ import uuid
 
 from django import forms
 from django.conf import settings
-from django.forms.renderers import Jinja2
 
 from items.models import Comment, CommentReport
-
-# Django's own Jinja2 templates of its fields and widgets: the same HTML as its Django ones
-# at about a third of the cost (the comment form was ~2.4 ms of a signed-in thread). For the
-# board's public forms; the admin keeps the default renderer for its own widget templates.
-JINJA2_RENDERER = Jinja2()
 
 
 class CommentForm(forms.Form):
     """A new comment or reply. Length and rate limits are the service's; the form only collects."""
-
-    default_renderer = JINJA2_RENDERER
 
     body = forms.CharField(
         label="Your comment",
@@ -52,8 +44,6 @@ class CommentForm(forms.Form):
 
 
 class CommentEditForm(forms.Form):
-    default_renderer = JINJA2_RENDERER
-
     body = forms.CharField(label="Your comment", widget=forms.Textarea(attrs={"rows": 6}), strip=False)
 
     def __init__(self, *args, **kwargs):
@@ -62,8 +52,6 @@ class CommentEditForm(forms.Form):
 
 
 class CommentReportForm(forms.ModelForm):
-    default_renderer = JINJA2_RENDERER
-
     class Meta:
         model = CommentReport
         fields = ["reason"]

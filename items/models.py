@@ -8,13 +8,14 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThan
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from items import images, links
+from items import images
 from items.issue_listing import read as read_issue_listing
 from items.listed_media import read as read_listed_media
 from items.listed_tags import read as read_listed_tags
@@ -62,7 +63,7 @@ class Category(models.Model):
         return self.label if self.label == self.name else f"{self.name} ({self.label})"
 
     def get_absolute_url(self):
-        return links.url("items:category_detail", slug=self.slug)
+        return reverse("items:category_detail", kwargs={"slug": self.slug})
 
 
 class WeeklyIssue(models.Model):
@@ -121,7 +122,7 @@ class WeeklyIssue(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return links.url("items:issue_detail", slug=self.issue_date.isoformat())
+        return reverse("items:issue_detail", kwargs={"slug": self.issue_date.isoformat()})
 
     @property
     def is_public(self):
@@ -143,6 +144,14 @@ class WeeklyIssue(models.Model):
     def item_list(self):
         """The issue's items in slide order, each with its category."""
         return list(self.items.select_related("category").order_by("position"))
+
+    @cached_property
+    def neighbour_dates(self):
+        """``(previous, next)``: the dates of the published issues either side, or None.
+
+        Staff previewing a draft see its published neighbours, never another draft.
+        """
+        return WeeklyIssue.objects.published().neighbour_dates(self.issue_date)
 
     @property
     def item_titles(self):
@@ -214,7 +223,7 @@ class NewsItem(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return links.url("items:item_detail", pk=self.pk, slug=self.slug)
+        return reverse("items:item_detail", kwargs={"pk": self.pk, "slug": self.slug})
 
     @cached_property
     def tag_list(self):
@@ -326,7 +335,7 @@ class Insight(models.Model):
         return f"Insight {self.number}: {self.headline}"
 
     def get_absolute_url(self):
-        return links.url("items:insight_list") + f"#insight-{self.number}"
+        return reverse("items:insight_list") + f"#insight-{self.number}"
 
 
 class Discussion(models.Model):
@@ -369,7 +378,7 @@ class Discussion(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return links.url("items:discussion_detail", slug=self.slug)
+        return reverse("items:discussion_detail", kwargs={"slug": self.slug})
 
 
 class Comment(models.Model):
@@ -481,20 +490,22 @@ def initial_content_version():
 
 
 class ContentVersion(models.Model):
-    """One row whose number changes whenever anything readers see changes.
+    """The version of one part of the board (``items.caching``): it changes whenever what readers
+    see of that part changes.
 
-    Cached pages are keyed by it, so every app server (and every worker of one) stops
-    serving a page the moment its content changes, whatever cache backend it uses.
+    Shared HTML is cached under keys that name these numbers, so every app server (and every
+    worker of one) stops serving a fragment or page the moment its content changes, whatever
+    cache backend it uses.
     """
 
+    key = models.CharField(max_length=64, unique=True, help_text='"board", or "discussion:<pk>".')
     value = models.BigIntegerField(default=initial_content_version)
     next_publish_at = models.DateTimeField(
-        null=True, blank=True, help_text="The next scheduled issue's publish time, if any."
+        null=True, blank=True, help_text="The board's: the next scheduled issue's publish time, if any."
     )
 
     class Meta:
-        ordering = ["pk"]
-        constraints = [models.CheckConstraint(condition=Q(pk=1), name="content_version_single_row")]
+        ordering = ["key"]
 
     def __str__(self):
-        return f"Content version {self.value}"
+        return f"{self.key}: {self.value}"

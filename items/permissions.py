@@ -8,12 +8,6 @@ from django.utils import timezone
 INSTRUCTORS_GROUP = "Instructors"
 
 
-def unwrap(user):
-    """The object behind ``request.user``'s lazy proxy (evaluated on the way), or ``user`` itself."""
-    user.is_authenticated  # noqa: B018 (evaluates a SimpleLazyObject)
-    return getattr(user, "_wrapped", user)
-
-
 def is_moderator(user):
     """Staff with the permission to change comments (instructors and superusers)."""
     return (
@@ -25,63 +19,34 @@ def edit_window():
     return timedelta(minutes=settings.NEWSBOARD_COMMENT_EDIT_MINUTES)
 
 
-class Reader:
-    """What one user may do with comments, with everything that depends on the user alone worked
-    out once: a thread asks it of each of its hundreds of comments. The functions below are the
-    same rules for a single question."""
-
-    def __init__(self, user, now=None):
-        self.user = unwrap(user)
-        self.pk = self.user.pk if self.user.is_authenticated else None
-        self.now = now or timezone.now()
-
-    def is_own(self, comment):
-        return self.pk is not None and comment.author_id == self.pk
-
-    def can_edit(self, comment):
-        """The author, within the edit window, while the comment is visible or pending."""
-        from items.models import Comment
-
-        return (
-            self.is_own(comment)
-            and comment.status in (Comment.Status.VISIBLE, Comment.Status.PENDING)
-            and self.now - comment.created_at <= edit_window()
-        )
-
-    def can_delete(self, comment):
-        from items.models import Comment
-
-        return self.is_own(comment) and comment.status != Comment.Status.DELETED
-
-    def can_report(self, comment):
-        from items.models import Comment
-
-        return self.pk is not None and not self.is_own(comment) and comment.status == Comment.Status.VISIBLE
-
-    def can_reply(self, discussion, comment):
-        from items.models import Comment
-
-        return comment.status == Comment.Status.VISIBLE and can_post(self.user, discussion)
-
-
-def is_own(user, comment):
-    return Reader(user).is_own(comment)
+def _is_own(user, comment):
+    # A deleted account's comments have no author: they are nobody's own.
+    return user.is_authenticated and user.pk is not None and comment.author_id == user.pk
 
 
 def can_edit(user, comment, now=None):
-    return Reader(user, now).can_edit(comment)
+    """The author, within the edit window, while the comment is visible or pending."""
+    from items.models import Comment
+
+    return (
+        _is_own(user, comment)
+        and comment.status in (Comment.Status.VISIBLE, Comment.Status.PENDING)
+        and (now or timezone.now()) - comment.created_at <= edit_window()
+    )
 
 
 def can_delete(user, comment):
-    return Reader(user).can_delete(comment)
+    """The author, unless the comment is deleted already."""
+    from items.models import Comment
+
+    return _is_own(user, comment) and comment.status != Comment.Status.DELETED
 
 
 def can_report(user, comment):
-    return Reader(user).can_report(comment)
+    """Any signed-in reader but the author, while the comment is visible."""
+    from items.models import Comment
 
-
-def can_reply(user, discussion, comment):
-    return Reader(user).can_reply(discussion, comment)
+    return user.is_authenticated and not _is_own(user, comment) and comment.status == Comment.Status.VISIBLE
 
 
 def can_post(user, discussion):

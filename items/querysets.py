@@ -197,12 +197,6 @@ class DiscussionQuerySet(models.QuerySet):
 
 
 class CommentQuerySet(models.QuerySet):
-    def visible(self):
-        """Comments everyone may see (deleted ones keep their place as "[deleted]")."""
-        from items.models import Comment
-
-        return self.filter(status__in=[Comment.Status.VISIBLE, Comment.Status.DELETED])
-
     def for_thread(self):
         """A thread's rows, oldest first: plain named tuples, in one query.
 

@@ -56,11 +56,6 @@ def park_positions(item_ids):
     NewsItem.objects.filter(pk__in=item_ids).update(position=F("position") + POSITION_PARKING_OFFSET)
 
 
-def next_position(issue):
-    """The number the next item of ``issue`` gets."""
-    return (issue.items.aggregate(m=Max("position"))["m"] or 0) + 1
-
-
 def items_sharing_link(item):
     """Other items, in other issues, whose link is the same as ``item``'s."""
     if not item.link:

@@ -1,4 +1,7 @@
-"""The sitemap: public pages only, all through ``published()``."""
+"""The sitemap: public pages only, all through ``published()``.
+
+Each sitemap lists its objects as a list: a queryset would cost Django's paginator a COUNT too.
+"""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -20,7 +23,7 @@ class IssueSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return WeeklyIssue.objects.published().order_by("-issue_date")
+        return list(WeeklyIssue.objects.published().order_by("-issue_date"))
 
     def lastmod(self, issue):
         return max(issue.updated_at, issue.published_at)
@@ -30,7 +33,8 @@ class NewsItemSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return NewsItem.objects.published().select_related("issue").order_by("-issue__issue_date", "position")
+        items = NewsItem.objects.published().select_related("issue")
+        return list(items.order_by("-issue__issue_date", "position"))
 
     def lastmod(self, item):
         return max(item.updated_at, item.issue.published_at)
@@ -40,7 +44,7 @@ class CategorySitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return (
+        return list(
             Category.objects.with_published_counts()
             .filter(item_count__gt=0)
             .order_by("display_order", "name")
@@ -51,7 +55,7 @@ class TagSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return NewsItem.objects.published().used_tags()
+        return list(NewsItem.objects.published().used_tags())
 
     def location(self, tag):
         return reverse("items:tag_detail", kwargs={"slug": tag.slug})

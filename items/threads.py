@@ -10,6 +10,8 @@ template only shows data and never decides who may do what.
 
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from items import permissions
 from items.models import Comment
 from items.services import shown_name
@@ -44,12 +46,12 @@ class ThreadEntry:
         return self.can_reply or self.can_edit or self.can_delete or self.can_report or self.can_moderate
 
 
-def _shown_in_full(comment, reader, moderator):
+def _shown_in_full(comment, user, moderator):
     """Whether the reader reads this comment's text (rather than a placeholder or nothing)."""
     if comment.status == Comment.Status.VISIBLE:
         return True
     if comment.status == Comment.Status.PENDING:
-        return moderator or reader.is_own(comment)
+        return moderator or permissions.can_delete(user, comment)
     if comment.status == Comment.Status.HIDDEN:
         return moderator
     return False
@@ -58,11 +60,10 @@ def _shown_in_full(comment, reader, moderator):
 def build_thread(discussion, comments, user):
     """Return the entries ``user`` sees, in reading order: pinned first, then oldest first."""
     moderator = permissions.is_moderator(user)
-    # The loop asks ~10 questions per comment: a Reader answers them with the user's own facts
-    # (its pk, the time) read once, not through request.user's lazy proxy each time.
-    reader = permissions.Reader(user)
+    may_post = permissions.can_post(user, discussion)
+    now = timezone.now()
     comments = list(comments)
-    full = {c.pk: _shown_in_full(c, reader, moderator) for c in comments}
+    full = {c.pk: _shown_in_full(c, user, moderator) for c in comments}
     # A comment keeps its place when anything under it is shown; replies always come after
     # their parent, so walking newest first settles every child before its parent.
     keeps_place = dict(full)
@@ -91,10 +92,10 @@ def build_thread(discussion, comments, user):
             entry.is_instructor = False
             entry.can_moderate = moderator and not deleted
         else:
-            entry.can_reply = reader.can_reply(discussion, c)
-            entry.can_edit = reader.can_edit(c)
-            entry.can_delete = reader.can_delete(c)
-            entry.can_report = reader.can_report(c)
+            entry.can_reply = may_post and c.status == Comment.Status.VISIBLE
+            entry.can_edit = permissions.can_edit(user, c, now)
+            entry.can_delete = permissions.can_delete(user, c)
+            entry.can_report = permissions.can_report(user, c)
         entries[c.pk] = entry
         parent = entries.get(c.parent_id)
         (parent.children if parent else roots).append(entry)

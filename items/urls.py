@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from items import feeds
+from items.caching import shows_board
 from items.views import discussion, insights, issues, present
 from items.views import items as item_views
 
@@ -31,9 +32,11 @@ urlpatterns = [
     path("discussion/", discussion.discussion_list, name="discussion_list"),
     path("discussion/moderation/", discussion.moderation_queue, name="moderation_queue"),
     path("discussion/<slug:slug>/", discussion.discussion_detail, name="discussion_detail"),
-    path("issues/<isodate:slug>/present/", present.issue_present, name="issue_present"),
-    path("issues/<isodate:slug>/recap.md", present.issue_recap, name="issue_recap"),
-    path("present/term/<isodate:start>/<isodate:end>/", present.term_present, name="term_present"),
+    path("issues/<isodate:slug>/present/", shows_board(present.issue_present), name="issue_present"),
+    path("issues/<isodate:slug>/recap.md", shows_board(present.issue_recap), name="issue_recap"),
+    path(
+        "present/term/<isodate:start>/<isodate:end>/", shows_board(present.term_present), name="term_present"
+    ),
     path("discussion/<slug:slug>/comment/", discussion.comment_create, name="comment_create"),
     path("discussion/<slug:slug>/lock/", discussion.discussion_lock, name="discussion_lock"),
     path("comments/<int:pk>/edit/", discussion.comment_edit, name="comment_edit"),
@@ -44,8 +47,8 @@ urlpatterns = [
     path("items/<int:pk>-<slug:slug>/discussion/", discussion.item_discussion, name="item_discussion"),
     path("items/", item_views.item_list, name="item_list"),
     path("tags/<slug:slug>/", item_views.tag_detail, name="tag_detail"),
-    path("feeds/issues.rss", feeds.IssuesFeed(), name="issues_feed"),
-    path("feeds/issues.atom", feeds.IssuesAtomFeed(), name="issues_atom_feed"),
-    path("categories/<slug:slug>/feed/", feeds.CategoryFeed(), name="category_feed"),
-    path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("feeds/issues.rss", shows_board(feeds.IssuesFeed()), name="issues_feed"),
+    path("feeds/issues.atom", shows_board(feeds.IssuesAtomFeed()), name="issues_atom_feed"),
+    path("categories/<slug:slug>/feed/", shows_board(feeds.CategoryFeed()), name="category_feed"),
+    path("tags/<slug:slug>/feed/", shows_board(feeds.TagFeed()), name="tag_feed"),
 ]

@@ -78,7 +78,7 @@ MIDDLEWARE = [
     # Answers If-Modified-Since / If-None-Match with 304, e.g. for feed readers polling the feeds.
     "django.middleware.http.ConditionalGetMiddleware",
     # Anonymous readers get whole pages from the cache, keyed by the content version.
-    "items.pagecache.AnonymousPageCacheMiddleware",
+    "items.caching.PageCacheMiddleware",
     # Inside the page cache, so a cached page is compressed once and stored per encoding.
     "django.middleware.gzip.GZipMiddleware",
     "newsboard.compression.ContentETagMiddleware",
@@ -108,15 +108,6 @@ TEMPLATES = [
                 "items.context_processors.board",
             ],
         },
-    },
-    # One template is Jinja2: a comment, which a thread renders up to hundreds of times a
-    # page (for an instructor, on every request); Django's engine took ~145 µs a comment.
-    # Only templates/jinja2/ is searched, so no Django template is read by this engine.
-    {
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "templates" / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {"environment": "newsboard.jinja2.environment"},
     },
 ]
 
@@ -322,6 +313,9 @@ LOGGING = {
 
 # Whole-page cache for anonymous readers (0 turns it off); see items/pagecache.py.
 NEWSBOARD_PAGE_CACHE_SECONDS = env_int("NEWSBOARD_PAGE_CACHE_SECONDS", 600)
+# Shared fragments ({% cache %}) are keyed by the versions they show, so they are never stale;
+# this bounds the memory that old versions hold. 0 draws every fragment on every request.
+NEWSBOARD_FRAGMENT_SECONDS = env_int("NEWSBOARD_FRAGMENT_SECONDS", 3600)
 NEWSBOARD_PAGE_CACHE_EXCLUDE = ["/admin/", "/accounts/", "/healthz", "/static/", "/media/", "/__bench__/"]
 
 # Content-Security-Policy (Django's own middleware): nothing inline, nothing from elsewhere.

@@ -116,20 +116,3 @@ def test_issue_feed_entries_list_their_own_items_in_order_with_categories(client
     assert newest.description.split("\n") == ["Newer week.", "1. (DL) First", "2. (ML) Second"]
     assert [tag.term for tag in newest.tags] == ["DL", "ML"]
     assert oldest.description.split("\n") == ["Older week.", "1. (ML) Older only"]
-
-
-@pytest.mark.parametrize("url", FEEDS)
-def test_feeds_written_at_once_are_what_djangos_generators_write(client, board, url, monkeypatch):
-    """The feeds write their XML into a string first (items.feeds.WrittenOnce): byte for byte
-    what Django's own RSS and Atom generators write into the response piece by piece."""
-    from django.core.cache import cache
-    from django.utils import feedgenerator
-
-    from items import feeds
-
-    written_at_once = client.get(url).content
-    cache.clear()  # or the second request is the first one's cached page
-    monkeypatch.setattr(feeds.Rss, "write", feedgenerator.Rss201rev2Feed.write)
-    monkeypatch.setattr(feeds.Atom, "write", feedgenerator.Atom1Feed.write)
-    assert client.get(url).content == written_at_once
-    assert written_at_once.startswith(b'<?xml version="1.0" encoding="utf-8"?>\n')

@@ -16,10 +16,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from items import permissions, services
+from items.caching import discussion_key, page_versions
 from items.forms import CommentEditForm, CommentForm, CommentReportForm
-from items.fragments import render_comments, thread_rows
+from items.fragments import render_thread, thread_rows
 from items.models import Comment, CommentReport, Discussion, NewsItem, WeeklyIssue
-from items.pagecache import kept, request_content_version
 from items.threads import build_thread
 
 
@@ -37,7 +37,8 @@ def _public_discussion(slug):
 
 
 def _render_discussion(request, discussion, form=None, status=200):
-    rows, digests = thread_rows(discussion, request_content_version(request))
+    version = page_versions(request, discussion_key(discussion.pk))[discussion_key(discussion.pk)]
+    rows = thread_rows(discussion, version)
     entries = build_thread(discussion, rows, request.user)
     can_post = permissions.can_post(request.user, discussion)
     reply_to = None
@@ -52,7 +53,7 @@ def _render_discussion(request, discussion, form=None, status=200):
     context = {
         "discussion": discussion,
         "entries": entries,
-        "comments_html": render_comments(request, discussion, entries, page_url, digests),
+        "comments_html": render_thread(request, discussion, entries, rows, version, page_url),
         "form": form if can_post else None,
         "reply_to": reply_to,
         "can_moderate": permissions.is_moderator(request.user),
@@ -72,9 +73,7 @@ def discussion_detail(request, slug):
     Template: ``items/discussion_detail.html``. Context: ``discussion``, ``entries`` (see
     ``items.threads``), ``form``, ``reply_to``, ``can_moderate``.
     """
-    version = request_content_version(request)
-    discussion = kept(f"discussion:{slug}:{version}", lambda: _public_discussion(slug))
-    return _render_discussion(request, discussion)
+    return _render_discussion(request, _public_discussion(slug))
 
 
 @require_POST

@@ -1,13 +1,17 @@
 """News item pages: the filtered list, an item's permalink, a category's and a tag's items."""
 
+import functools
+
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 
-from items.filters import NewsItemFilter, published_tags
+from items.caching import BOARD, page_versions, subject_discussion_keys
+from items.filters import NewsItemFilter, asks_anything, published_tags
 from items.models import Category, Insight, NewsItem
-from items.pagecache import kept, request_content_version
 
 CATEGORY_PAGE_SIZE = 30
 ITEM_LIST_PAGE_SIZE = 30
@@ -16,31 +20,35 @@ ITEM_LIST_PAGE_SIZE = 30
 def item_list(request):
     """Every published item, filtered by the query string, with counts per category.
 
-    Template: ``items/item_list.html``. Context: ``filter`` (the FilterSet, whose form the
-    template renders), ``page_obj``, ``category_counts``, ``selected_categories`` (slugs),
-    ``tag_counts`` (tags with ``item_count``), ``selected_tags`` (slugs),
-    ``query_string`` (the filters without ``page``, for pagination links).
+    Template: ``items/item_list.html``. Context: ``is_filtered``, and ``listing``, a callable the
+    template calls inside its fragment cache (keyed by the query string) returning ``filter``
+    (the FilterSet, whose form the template renders), ``page_obj``, ``category_counts``,
+    ``selected_categories`` (slugs), ``tag_counts`` (tags with ``item_count``), ``selected_tags``
+    (slugs) and ``query_string`` (the filters without ``page``, for pagination links).
     """
-    base = NewsItem.objects.published().for_listing()
-    # Every /items/ URL lists the same tags: counted once per content version (so a newly
-    # published week counts at once) for every filter and page; at archive scale the count
-    # over 36,000 taggings took 35-60 ms. The tag choices are drawn as the category ones are:
-    # a checkbox widget per tag cost ~0.25 ms, a third of the page.
-    tags = kept(f"published-tags:{request_content_version(request)}", lambda: list(published_tags()))
-    item_filter = NewsItemFilter(request.GET, queryset=base, request=request, tags=tags)
-    paginator = CountedPaginator(item_filter.qs, ITEM_LIST_PAGE_SIZE, count=item_filter.count)
-    page_obj = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "filter": item_filter,
-        "page_obj": page_obj,
-        "category_counts": item_filter.category_counts,
-        "selected_categories": request.GET.getlist("category"),
-        "tag_counts": tags,
-        "selected_tags": request.GET.getlist("tag"),
-        "query_string": query.urlencode(),
-    }
+
+    def listing():
+        base = NewsItem.objects.published().for_listing()
+        # Every /items/ address offers the same tags: counted once per version of the board.
+        board = page_versions(request)[BOARD]
+        tags = cache.get_or_set(
+            f"published-tags:{board}", lambda: list(published_tags()), settings.NEWSBOARD_FRAGMENT_SECONDS
+        )
+        item_filter = NewsItemFilter(request.GET, queryset=base, request=request, tags=tags)
+        paginator = CountedPaginator(item_filter.qs, ITEM_LIST_PAGE_SIZE, count=item_filter.count)
+        query = request.GET.copy()
+        query.pop("page", None)
+        return {
+            "filter": item_filter,
+            "page_obj": paginator.get_page(request.GET.get("page")),
+            "category_counts": item_filter.category_counts,
+            "selected_categories": request.GET.getlist("category"),
+            "tag_counts": tags,
+            "selected_tags": request.GET.getlist("tag"),
+            "query_string": query.urlencode(),
+        }
+
+    context = {"listing": listing, "is_filtered": asks_anything(request.GET)}
     return render(request, "items/item_list.html", context)
 
 
@@ -61,6 +69,8 @@ def item_detail(request, pk, slug):
     item = get_object_or_404(queryset, pk=pk)
     if item.slug != slug:
         return redirect(item, permanent=True)
+    page_versions(request, *subject_discussion_keys(item))
+    # Lazy: read only when the item's cached fragment is drawn.
     insights = Insight.objects.published().filter(evidence=item)
     response = render(request, "items/item_detail.html", {"item": item, "insights": insights})
     if not item.issue.is_public:
@@ -71,23 +81,25 @@ def item_detail(request, pk, slug):
 def category_detail(request, slug):
     """Every published item in one category, newest first.
 
-    Template: ``items/category_detail.html``. Context: ``category``, ``page_obj``.
+    Template: ``items/category_detail.html``. Context: ``category``, ``page_obj`` (a callable,
+    called inside the page's fragment cache).
     """
     category = get_object_or_404(Category, slug=slug)
     items = NewsItem.objects.published().filter(category=category).for_listing()
-    page_obj = Paginator(items, CATEGORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = functools.partial(Paginator(items, CATEGORY_PAGE_SIZE).get_page, request.GET.get("page"))
     return render(request, "items/category_detail.html", {"category": category, "page_obj": page_obj})
 
 
 def tag_detail(request, slug):
     """Every published item with one topic tag, newest first; a tag with none is a 404.
 
-    Template: ``items/tag_detail.html``. Context: ``tag``, ``page_obj``.
+    Template: ``items/tag_detail.html``. Context: ``tag``, ``page_obj`` (a callable, called inside
+    the page's fragment cache).
     """
     published = NewsItem.objects.published()
     tag = published.used_tags().filter(slug=slug).first()
     if tag is None:
         raise Http404("No published item has that tag.")
     items = published.tagged([tag.slug]).for_listing()
-    page_obj = Paginator(items, CATEGORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = functools.partial(Paginator(items, CATEGORY_PAGE_SIZE).get_page, request.GET.get("page"))
     return render(request, "items/tag_detail.html", {"tag": tag, "page_obj": page_obj})

@@ -1,4 +1,4 @@
-"""The anonymous page cache: fast for readers, never stale after a write."""
+"""Versions, shared fragments and the anonymous page cache: fast for readers, never stale after a write."""
 
 import datetime
 import gzip
@@ -8,11 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from items import services
+from items import caching, services
 from tests.factories import (
     CategoryFactory,
     DiscussionFactory,
     NewsItemFactory,
+    ProfileFactory,
     UserFactory,
     WeeklyIssueFactory,
 )
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_cached_page_costs_one_small_query(client, django_assert_num_queries):
+    """The versions the page shows, read to check the stored page is current."""
     item = NewsItemFactory(title="Cached item")
     client.get(item.issue.get_absolute_url())
     with django_assert_num_queries(1):
@@ -134,3 +136,75 @@ def test_signed_in_pages_are_compressed_too(client, student):
     response = client.get(reverse("items:home"), headers={"accept-encoding": "gzip"})
     assert response["Content-Encoding"] == "gzip"
     assert student.username in gzip.decompress(response.content).decode()
+
+
+def test_a_comment_bumps_its_discussion_not_the_board(client, student):
+    issue = NewsItemFactory(title="Steady news").issue
+    discussion = services.discussion_for_issue(issue)
+    board = caching.read_versions([caching.BOARD])[caching.BOARD]
+    key = caching.discussion_key(discussion.pk)
+    before = caching.read_versions([key])[key]
+
+    services.comment_create(discussion=discussion, author=student, body="A thought")
+
+    assert caching.read_versions([caching.BOARD, key]) == {caching.BOARD: board, key: before + 1}
+
+
+def test_while_a_class_posts_the_issue_s_items_stay_cached(client, student, django_assert_max_num_queries):
+    issue = NewsItemFactory(title="Steady news").issue
+    discussion = services.discussion_for_issue(issue)
+    client.force_login(student)
+    client.get(issue.get_absolute_url())
+    with django_assert_max_num_queries(20) as drawn:
+        client.get(issue.get_absolute_url())
+    warm = len(drawn)
+
+    services.comment_create(discussion=discussion, author=UserFactory(), body="Posted in class")
+
+    with django_assert_max_num_queries(warm):
+        page = client.get(issue.get_absolute_url()).content.decode()
+    assert "Steady news" in page and "(1 comment)" in page
+
+
+def test_a_comment_count_shows_at_once_on_the_cached_issue_page(client):
+    issue = NewsItemFactory().issue
+    discussion = services.discussion_for_issue(issue)
+    assert "comment)" not in client.get(issue.get_absolute_url()).content.decode()
+    services.comment_create(discussion=discussion, author=UserFactory(), body="First!")
+    assert "(1 comment)" in client.get(issue.get_absolute_url()).content.decode()
+
+
+def test_a_renamed_author_shows_at_once_in_the_thread(client):
+    author = UserFactory()
+    discussion = DiscussionFactory()
+    services.comment_create(discussion=discussion, author=author, body="Signed words")
+    client.get(discussion.get_absolute_url())
+    ProfileFactory(user=author, display_name="Ada Lovelace")
+    assert "Ada Lovelace" in client.get(discussion.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("url", ["/", "/issues/", "/items/", "/insights/", "/feeds/issues.rss"])
+def test_a_disallowed_host_is_refused_before_the_cache(client, url):
+    NewsItemFactory()
+    assert client.get(url).status_code == 200  # now cached for the allowed host
+    response = client.get(url, headers={"host": "evil.example"})
+    assert response.status_code == 400
+    assert b"evil.example" not in response.content
+
+
+def test_pages_are_kept_per_host(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    NewsItemFactory()
+    client.get("/")
+    page = client.get("/", headers={"host": "other.example"}).content.decode()
+    assert 'content="http://other.example/"' in page
+
+
+def test_every_model_a_public_page_shows_is_watched():
+    """A model added to the board must bump a version when it changes, or say why it need not."""
+    from django.apps import apps
+
+    watched = set(caching.BOARD_MODELS) | set(caching.DISCUSSION_MODELS) | set(caching.PRIVATE_MODELS)
+    for app in ("items", "taggit"):
+        for model in apps.get_app_config(app).get_models():
+            assert model in watched, f"{model.__name__} is not watched by items.caching"

@@ -1,0 +1,259 @@
+"""What readers see is drawn once per version and shared; this module keeps the versions.
+
+A version is a number per part of the board, kept in the database (``ContentVersion``) so every
+worker of every app server agrees on it, whatever cache backend each uses:
+
+- ``BOARD``: everything an instructor curates (issues, items, media, tags, categories, insights,
+  discussions' titles and locks). A scheduled issue going live bumps it too, on the first read
+  after its time.
+- ``discussion_key(pk)``: one discussion's comments. A comment bumps its own discussion only, so
+  while a class posts, the issue, archive and item pages stay cached.
+
+Shared HTML is cached under keys that name the versions it shows (``{% cache ... versions.board %}``
+in templates, ``items.fragments`` for threads), so a change is visible on the very next request
+and nothing needs deleting. Anonymous readers also get whole pages from ``PageCacheMiddleware``,
+each stored with the versions it was drawn from and served only while they are current.
+
+Invalidation lives here, in one place: ``connect()`` ties every model a public page shows to the
+version it changes. The signals run inside the writing transaction, so a rolled-back write
+leaves every version alone.
+"""
+
+import functools
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import IntegrityError, transaction
+from django.db.models import F, Min
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.middleware.gzip import re_accepts_gzip
+from django.utils import timezone
+from taggit.models import Tag, TaggedItem
+
+from items import models
+
+BOARD = "board"
+
+
+def discussion_key(pk):
+    return f"discussion:{pk}"
+
+
+def subject_discussion_keys(subject):
+    """The version key of the discussion whose comment count an issue's or item's page shows
+    (none before it has one)."""
+    try:
+        return [discussion_key(subject.discussion.pk)]
+    except ObjectDoesNotExist:
+        return []
+
+
+def next_scheduled_publish():
+    """When the next scheduled issue goes live, or None."""
+    return models.WeeklyIssue.objects.filter(
+        status=models.WeeklyIssue.Status.PUBLISHED, published_at__gt=timezone.now()
+    ).aggregate(at=Min("published_at"))["at"]
+
+
+def bump(*keys):
+    """Give each of ``keys`` a new version (call inside the transaction that changes content)."""
+    for key in keys:
+        changes = {"value": F("value") + 1}
+        if key == BOARD:
+            changes["next_publish_at"] = next_scheduled_publish()
+        if not models.ContentVersion.objects.filter(key=key).update(**changes):
+            _create(key)
+
+
+def _create(key):
+    defaults = {"next_publish_at": next_scheduled_publish()} if key == BOARD else {}
+    try:
+        with transaction.atomic():
+            models.ContentVersion.objects.get_or_create(key=key, defaults=defaults)
+    except IntegrityError:
+        # Another request created it first: its number is as new as ours.
+        pass
+
+
+def read_versions(keys):
+    """``{key: version}`` for ``keys``, in one query; a key seen for the first time gets a row."""
+    keys = set(keys)
+    now = timezone.now()
+    rows = models.ContentVersion.objects.filter(key__in=keys).values_list("key", "value", "next_publish_at")
+    versions, due = {}, False
+    for key, value, next_publish_at in rows:
+        versions[key] = value
+        due = due or (next_publish_at is not None and next_publish_at <= now)
+    if due or len(versions) < len(keys):
+        # A scheduled issue has gone live since the last bump, or a version has no row yet.
+        with transaction.atomic():
+            if due:
+                bump(BOARD)
+            for key in keys - versions.keys():
+                _create(key)
+        return read_versions(keys)
+    return versions
+
+
+def page_versions(request, *keys):
+    """The versions of ``keys`` for this request, read once, and recorded as what the page shows.
+
+    A view calls it with every part of the board its page draws; the page cache stores the page
+    with them. Returns ``{"board": 17, "discussion:3": 5}``-style dict; templates read the board's
+    as ``versions.board``.
+    """
+    known = getattr(request, "page_versions", {})
+    missing = {BOARD, *keys} - known.keys()
+    if missing:
+        known = {**known, **read_versions(missing)}
+        request.page_versions = known
+    return known
+
+
+def shows_board(view):
+    """Decorate a view whose page draws on the curated board alone (a feed, the sitemap), so the
+    page cache may keep it."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        page_versions(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def accepted_encoding(request):
+    """The body GZipMiddleware (inside the page cache) gives this request: gzip or identity."""
+    return "gzip" if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else "identity"
+
+
+class PageCacheMiddleware:
+    """Serve anonymous GETs of public pages from the cache, while the versions they show are current.
+
+    The key is the absolute URI (host included, as Django's own cache keys it), the method and the
+    encoding: GZipMiddleware sits inside, so a page is compressed once and kept per encoding.
+    Reading the URI validates the host, so a disallowed ``Host`` is refused here, before any
+    cached page could answer it.
+
+    Stored: a 200 that sets no cookie (no CSRF token, no messages), is not marked private or
+    no-cache (staff previews are), and whose view recorded the versions it shows
+    (``page_versions``). Signed-in readers get pages drawn from the same shared fragments.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.should_cache(request):
+            return self.get_response(request)
+        uri = request.build_absolute_uri()
+        digest = hashlib.sha256(uri.encode()).hexdigest()
+        key = f"page:{request.method}:{accepted_encoding(request)}:{digest}"
+        entry = cache.get(key)
+        if entry is not None:
+            shown, response = entry
+            if page_versions(request, *shown) == shown:
+                return response
+        response = self.get_response(request)
+        shown = getattr(request, "page_versions", None)
+        if shown and self.shareable(response):
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            cache.set(key, (shown, response), settings.NEWSBOARD_PAGE_CACHE_SECONDS)
+        return response
+
+    @staticmethod
+    def should_cache(request):
+        return (
+            settings.NEWSBOARD_PAGE_CACHE_SECONDS > 0
+            and not settings.NEWSBOARD_LOGIN_REQUIRED
+            and request.method in ("GET", "HEAD")
+            and not request.path.startswith(tuple(settings.NEWSBOARD_PAGE_CACHE_EXCLUDE))
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "messages" not in request.COOKIES
+        )
+
+    @staticmethod
+    def shareable(response):
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.cookies
+            and not response.streaming
+            and "private" not in cache_control
+            and "no-cache" not in cache_control
+            and "no-store" not in cache_control
+        )
+
+
+# What public pages show, and which version a change to it bumps. A test walks every model and
+# fails when one that a page shows is in neither list nor in PRIVATE_MODELS.
+BOARD_MODELS = [
+    models.Category,
+    models.WeeklyIssue,
+    models.NewsItem,
+    models.Media,
+    models.Insight,
+    models.Discussion,
+    Tag,
+    TaggedItem,
+]
+DISCUSSION_MODELS = [models.Comment]
+# Models no public page draws from: reports and settings reach instructors only, versions are this
+# module's own, and a profile's name reaches comments through ``profile_changed``.
+PRIVATE_MODELS = [models.CommentReport, models.CourseSettings, models.ContentVersion, models.Profile]
+
+
+def board_changed(sender, **kwargs):
+    if kwargs.get("raw") or kwargs.get("action", "post_").startswith("pre_"):
+        return
+    keys = [BOARD]
+    if sender is models.Discussion:
+        keys.append(discussion_key(kwargs["instance"].pk))
+    bump(*keys)
+
+
+def comment_changed(sender, instance, **kwargs):
+    if kwargs.get("raw"):
+        return
+    bump(discussion_key(instance.discussion_id))
+
+
+def authors_changed(user_ids):
+    """A renamed, deleted or newly badged account changes the threads its author wrote in."""
+    discussions = models.Comment.objects.filter(author_id__in=user_ids).values_list(
+        "discussion_id", flat=True
+    )
+    bump(*[discussion_key(pk) for pk in sorted(set(discussions))])
+
+
+def profile_changed(sender, instance, **kwargs):
+    if not kwargs.get("raw"):
+        authors_changed([instance.user_id])
+
+
+def user_deleted(sender, instance, **kwargs):
+    authors_changed([instance.pk])
+
+
+def groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action.startswith("post_"):
+        # user.groups.add(group), or group.user_set.add(*users) from the group's side.
+        authors_changed((pk_set or []) if reverse else [instance.pk])
+
+
+def connect():
+    for model in BOARD_MODELS:
+        post_save.connect(board_changed, sender=model, dispatch_uid=f"bump-{model.__name__}-save")
+        post_delete.connect(board_changed, sender=model, dispatch_uid=f"bump-{model.__name__}-delete")
+    m2m_changed.connect(board_changed, sender=models.Insight.evidence.through, dispatch_uid="bump-evidence")
+    for model in DISCUSSION_MODELS:
+        post_save.connect(comment_changed, sender=model, dispatch_uid=f"bump-{model.__name__}-save")
+        post_delete.connect(comment_changed, sender=model, dispatch_uid=f"bump-{model.__name__}-delete")
+    post_save.connect(profile_changed, sender=models.Profile, dispatch_uid="bump-profile-save")
+    # Before the delete, while the comments still name their author.
+    pre_delete.connect(user_deleted, sender=get_user_model(), dispatch_uid="bump-user-delete")
+    m2m_changed.connect(groups_changed, sender=get_user_model().groups.through, dispatch_uid="bump-groups")
