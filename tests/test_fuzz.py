@@ -1,6 +1,6 @@
 """Hypothesis fuzzing: every route and every form, with hostile input, never answers ≥ 500.
 
-Routes come from the URL resolver (as in tests/test_permissions.py), so a new route is fuzzed
+Routes come from the URL resolver (as in tests/test_routes.py), so a new route is fuzzed
 without a change here; its path arguments are drawn from the converter's own pattern or from
 real objects. Forms get generated fields (Unicode with NUL, RTL marks and emoji, huge values,
 repeated keys, unknown keys); where an invalid submission is recognisable by its answer, the
@@ -487,7 +487,7 @@ def test_admin_changelists_never_fail(board, data, query):
 
 def test_the_fuzz_reaches_every_route():
     names = {name for name, _pattern in all_routes()}
-    from tests.test_permissions import ROUTES
+    from tests.test_routes import ROUTES
 
     assert names == set(ROUTES), "a route the permission table lists is missing from the resolver walk"
 
