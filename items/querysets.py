@@ -29,13 +29,14 @@ class CategoryQuerySet(models.QuerySet):
 
 def latest_and_recent(issues, recent):
     """The first of ``issues`` with its items (as ``with_items()``) and the ``recent`` after it
-    (each listing its ``listed_item_count`` and ``listed_categories``): what the home page
-    shows, its issues read in one query.
+    (each with its ``item_lines()``, for ``category_labels``): what the home page shows. Give
+    ``issues`` annotated ``with_counts()`` for the rows' ``item_count``.
     """
     latest = list(issues[: recent + 1])
     if not latest:
         return None, []
     prefetch_related_objects(latest[:1], issue_items())
+    prefetch_related_objects(latest[1:], item_lines())
     return latest[0], latest[1:]
 
 
@@ -70,12 +71,25 @@ class WeeklyIssueQuerySet(models.QuerySet):
         """Issues with everything an issue page shows, prefetched (``issue.item_list``)."""
         return self.prefetch_related(issue_items())
 
+    def for_listing(self):
+        """Issues with what a row of issues shows: ``item_count`` and ``category_labels``."""
+        return self.with_counts().prefetch_related(item_lines())
+
 
 def issue_items():
-    """The prefetch of an issue's items with all an item card shows, into ``issue.item_list``."""
+    """The prefetch of an issue's items with all an item card shows, into ``issue.item_list``:
+    each with its category, ``tag_list`` and ``media_list`` (four queries in all)."""
     from items.models import NewsItem
 
-    # Each item's tags and media come in its row (listed_tags, listed_media).
+    items = NewsItem.objects.select_related("category").with_details().order_by("position")
+    return Prefetch("items", queryset=items, to_attr="item_list")
+
+
+def item_lines():
+    """The prefetch of an issue's items with their category alone, into ``issue.item_list``
+    (one query): what a row of issues (``category_labels``) and the issues feed show."""
+    from items.models import NewsItem
+
     items = NewsItem.objects.select_related("category").order_by("position")
     return Prefetch("items", queryset=items, to_attr="item_list")
 
@@ -101,9 +115,22 @@ class NewsItemQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
+    def with_tags(self):
+        """Items with ``tag_list`` prefetched (by name), in one query."""
+        return self.prefetch_related(Prefetch("tags", to_attr="tag_list"))
+
+    def with_details(self):
+        """Items with ``tag_list`` and ``media_list`` (in position order) prefetched, one
+        query each: what an item card and an item page show."""
+        from items.models import Media
+
+        media = Media.objects.order_by("position")
+        return self.with_tags().prefetch_related(Prefetch("media", queryset=media, to_attr="media_list"))
+
     def for_listing(self):
-        """Items newest issue first, with issue and category: what a row or a feed entry shows."""
-        return self.select_related("issue", "category").order_by("-issue__issue_date", "position")
+        """Items newest issue first, with issue, category and ``tag_list``: what a row or a
+        feed entry shows."""
+        return self.select_related("issue", "category").with_tags().order_by("-issue__issue_date", "position")
 
     def search(self, q):
         """Items matching the words in ``q``, best match first on PostgreSQL.

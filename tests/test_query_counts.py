@@ -25,23 +25,33 @@ pytestmark = pytest.mark.django_db
 
 # Page name → the most queries it may run (anonymous reader, any amount of data).
 BOUNDS = {
-    "home": 2,
-    "issue_list": 2,
-    # The issue, its items, and its previous and next published dates (neighbour_dates).
-    "issue_detail": 4,
+    # The issues (with item counts), the latest one's items, their tags and media, and the
+    # recent issues' items (for their category labels).
+    "home": 5,
+    # The count, the page of issues (with item counts), their items (for category labels).
+    "issue_list": 3,
+    # The issue, its items, their tags and media, and its previous and next published dates
+    # (neighbour_dates).
+    "issue_detail": 6,
     # With the page cache off, /items/ reads the content version itself: its tag list is
-    # kept under it for every filter (the first /items/ of a version counts the tags).
-    "item_list": 4,
-    "item_list_filtered": 4,
-    "category_detail": 3,
-    "tag_detail": 3,
-    "item_detail": 2,
+    # kept under it for every filter (the first /items/ of a version counts the tags). Then
+    # the category counts, the page of items and their tags.
+    "item_list": 5,
+    "item_list_filtered": 5,
+    "category_detail": 4,
+    "tag_detail": 4,
+    # The item (with issue, category and discussion), its tags, its media, its insights.
+    "item_detail": 4,
     "insight_list": 2,
-    "issues_feed": 1,
-    "issues_atom_feed": 1,
-    "category_feed": 2,
-    "tag_feed": 2,
+    # The issues, then their items (with categories) for each issue's lines.
+    "issues_feed": 2,
+    "issues_atom_feed": 2,
+    # The category or tag, the items, their tags.
+    "category_feed": 3,
+    "tag_feed": 3,
     "sitemap": 8,
+    # The issue, its items, their tags and media, the two discussions (its own, the open one).
+    "issue_present": 6,
 }
 
 
@@ -91,6 +101,7 @@ def page_urls():
         "category_feed": reverse("items:category_feed", kwargs={"slug": category.slug}),
         "tag_feed": reverse("items:tag_feed", kwargs={"slug": tag.slug}),
         "sitemap": "/sitemap.xml",
+        "issue_present": reverse("items:issue_present", kwargs={"slug": issue.slug}),
     }
 
 

@@ -18,7 +18,7 @@ def home(request):
 
     Template: ``items/home.html``. Context: ``issue``, ``recent_issues``.
     """
-    newest_first = WeeklyIssue.objects.published().order_by("-issue_date")
+    newest_first = WeeklyIssue.objects.published().with_counts().order_by("-issue_date")
     issue, recent = latest_and_recent(newest_first, RECENT_ISSUES)
     return render(request, "items/home.html", {"issue": issue, "recent_issues": recent})
 
@@ -28,7 +28,9 @@ def issue_list(request):
 
     Template: ``items/issue_list.html``. Context: ``page_obj``, ``issues``.
     """
-    paginator = Paginator(WeeklyIssue.objects.published().order_by("-issue_date"), ARCHIVE_PAGE_SIZE)
+    paginator = Paginator(
+        WeeklyIssue.objects.published().for_listing().order_by("-issue_date"), ARCHIVE_PAGE_SIZE
+    )
     page_obj = paginator.get_page(request.GET.get("page"))
     return render(request, "items/issue_list.html", {"page_obj": page_obj, "issues": page_obj.object_list})
 

@@ -57,7 +57,11 @@ def item_detail(request, pk, slug):
 
     Template: ``items/item_detail.html``. Context: ``item``, ``insights``.
     """
-    queryset = NewsItem.objects.visible_to(request.user).select_related("issue", "category", "discussion")
+    queryset = (
+        NewsItem.objects.visible_to(request.user)
+        .select_related("issue", "category", "discussion")
+        .with_details()
+    )
     item = get_object_or_404(queryset, pk=pk)
     if item.slug != slug:
         return redirect(item, permanent=True)
