@@ -78,7 +78,7 @@ class WeeklyIssueQuerySet(models.QuerySet):
 
 def issue_items():
     """The prefetch of an issue's items with all an item card shows, into ``issue.item_list``:
-    each with its category, ``tag_list`` and ``media_list`` (four queries in all)."""
+    each with its category, ``tag_list`` and ``media_list`` (three queries)."""
     from items.models import NewsItem
 
     items = NewsItem.objects.select_related("category").with_details().order_by("position")
