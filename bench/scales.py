@@ -20,7 +20,6 @@ from django.utils.html import escape
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from items import issue_listing, listed_media
 from items.demo import course
 from items.demo.loader import load_course
 from items.models import Category, Comment, Discussion, Insight, Media, NewsItem, WeeklyIssue
@@ -157,11 +156,7 @@ def _synthetic_board(scale, rng):
                     excerpt=" ".join(rng.sample(SENTENCES, 4)) if position % 3 == 0 else "",
                 )
             )
-    # bulk_create sends no signal: each item's copy of its tags (items/listed_tags.py) is
-    # written with it.
     chosen = [rng.sample(tags, min(3, len(tags))) for _ in items]
-    for item, item_tags in zip(items, chosen, strict=True):
-        item.listed_tags = [[tag.slug, tag.name] for tag in item_tags]
     items = NewsItem.objects.bulk_create(items, batch_size=BATCH)
 
     item_type = ContentType.objects.get_for_model(NewsItem)
@@ -173,8 +168,6 @@ def _synthetic_board(scale, rng):
         ),
         batch_size=BATCH,
     )
-    # Each issue's item count and category labels, which bulk_create's items did not write.
-    issue_listing.refresh_all()
     Media.objects.bulk_create(
         (
             Media(
@@ -189,11 +182,6 @@ def _synthetic_board(scale, rng):
         ),
         batch_size=BATCH,
     )
-    # The copy of their media in the items that have some (items/listed_media.py), which
-    # bulk_create did not write.
-    pictured = [item.pk for item in items[::5]]
-    for start in range(0, len(pictured), BATCH):
-        listed_media.refresh(pictured[start : start + BATCH])
 
     insights = Insight.objects.bulk_create(
         factories.InsightFactory.build(number=number, headline=headline, body=body)

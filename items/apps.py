@@ -6,9 +6,6 @@ class ItemsConfig(AppConfig):
     verbose_name = "News board"
 
     def ready(self):
-        from items import caching, issue_listing, listed_media, listed_tags
+        from items import caching
 
         caching.connect()
-        listed_tags.connect()
-        issue_listing.connect()
-        listed_media.connect()

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from items.models import Category, NewsItem, WeeklyIssue
+from items.querysets import item_lines
 
 FEED_ISSUES = 20
 FEED_ITEMS = 50
@@ -30,14 +31,17 @@ class IssuesFeed(Feed):
         return reverse("items:issue_list")
 
     def items(self):
-        # Each issue's item lines come in its row (``listed_lines``, items/issue_listing.py).
-        return WeeklyIssue.objects.published().order_by("-issue_date")[:FEED_ISSUES]
+        return (
+            WeeklyIssue.objects.published()
+            .prefetch_related(item_lines())
+            .order_by("-issue_date")[:FEED_ISSUES]
+        )
 
     def item_title(self, issue):
         return f"{issue.title}, {issue.issue_date:%a %-d %b %Y}"
 
     def item_description(self, issue):
-        lines = [f"{position}. ({label}) {title}" for position, label, title in issue.listed_lines]
+        lines = [f"{item.position}. ({item.category.label}) {item.title}" for item in issue.item_list]
         return "\n".join([issue.introduction, *lines]).strip()
 
     def item_pubdate(self, issue):
@@ -47,7 +51,7 @@ class IssuesFeed(Feed):
         return max(issue.updated_at, issue.published_at)
 
     def item_categories(self, issue):
-        return sorted({label for _, label, _ in issue.listed_lines})
+        return sorted({item.category.label for item in issue.item_list})
 
 
 class IssuesAtomFeed(IssuesFeed):

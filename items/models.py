@@ -13,12 +13,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
-from taggit.models import Tag
 
 from items import images
-from items.issue_listing import read as read_issue_listing
-from items.listed_media import read as read_listed_media
-from items.listed_tags import read as read_listed_tags
 from items.querysets import (
     CategoryQuerySet,
     CommentQuerySet,
@@ -83,12 +79,6 @@ class WeeklyIssue(models.Model):
         blank=True,
         help_text="When students can see it. Leave empty to publish now; a future time schedules it.",
     )
-    # What a listing of issues shows: how many items, and their categories' labels, each once
-    # in display order; and what the feed lists, a [position, label, title] line per item.
-    # Copied from the items whenever they change (items/issue_listing.py).
-    listed_item_count = models.PositiveIntegerField(default=0, editable=False)
-    listed_categories = models.JSONField(default=list, blank=True, editable=False)
-    listed_lines = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -115,10 +105,6 @@ class WeeklyIssue(models.Model):
         self.slug = self.issue_date.isoformat()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        if self.pk is not None:
-            # From the items, not from whenever this instance was loaded.
-            listing = read_issue_listing([self.pk])[self.pk]
-            self.listed_item_count, self.listed_categories, self.listed_lines = listing
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -142,8 +128,9 @@ class WeeklyIssue(models.Model):
 
     @cached_property
     def item_list(self):
-        """The issue's items in slide order, each with its category."""
-        return list(self.items.select_related("category").order_by("position"))
+        """The issue's items in slide order, each with its category, tags and media (three
+        queries), unless a page's queryset prefetched them (``issue_items()``, ``item_lines()``)."""
+        return list(self.items.select_related("category").with_details().order_by("position"))
 
     @cached_property
     def neighbour_dates(self):
@@ -152,6 +139,13 @@ class WeeklyIssue(models.Model):
         Staff previewing a draft see its published neighbours, never another draft.
         """
         return WeeklyIssue.objects.published().neighbour_dates(self.issue_date)
+
+    @property
+    def category_labels(self):
+        """The labels of the issue's items' categories, each once, in the categories' order
+        (``Category.Meta.ordering``): what a row of issues shows, from ``item_list``."""
+        categories = {item.category_id: item.category for item in self.item_list}
+        return [c.label for c in sorted(categories.values(), key=lambda c: (c.display_order, c.name))]
 
     @property
     def item_titles(self):
@@ -181,13 +175,9 @@ class NewsItem(models.Model):
     excerpt = models.TextField(
         blank=True, help_text="Optional quotation from the source (an abstract, a description)."
     )
-    tags = TaggableManager(blank=True, help_text="Topic tags, separated by commas.")
-    # The tags as [slug, name] pairs in the order added: what pages show, copied from the
-    # taggings whenever they change (items/listed_tags.py), so a page needs no query for them.
-    listed_tags = models.JSONField(default=list, blank=True, editable=False)
-    # The item's media, each a {field: value} of what a card shows, in position order: copied
-    # from the Media rows whenever they change (items/listed_media.py), for the same reason.
-    listed_media = models.JSONField(default=list, blank=True, editable=False)
+    # Pages, feeds and the admin list an item's tags by name (``ordering`` is not a column:
+    # no migration), whether read through ``item.tags`` or prefetched into ``tag_list``.
+    tags = TaggableManager(blank=True, ordering=["name"], help_text="Topic tags, separated by commas.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -214,27 +204,25 @@ class NewsItem(models.Model):
 
     def save(self, *args, **kwargs):
         self.slug = slugify(self.title)[:80].strip("-") or "item"
-        if self.pk is not None:
-            # From the taggings, not from whenever this instance was loaded.
-            self.listed_tags = read_listed_tags([self.pk])[self.pk]
-            self.listed_media = read_listed_media([self.pk])[self.pk]
-            self.__dict__.pop("tag_list", None)
-            self.__dict__.pop("media_list", None)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("items:item_detail", kwargs={"pk": self.pk, "slug": self.slug})
 
+    # ``tag_list`` and ``media_list`` are what pages show. The page querysets prefetch them
+    # (``NewsItemQuerySet.with_tags()`` and ``with_details()``, into these names); on an
+    # instance loaded any other way each costs one query on first use, so a page that forgot
+    # the prefetch still shows the right tags and media, and its query-count test fails.
+
     @cached_property
     def tag_list(self):
-        """The item's topic tags, from ``listed_tags``: unsaved Tags with their name and slug."""
-        return [Tag(slug=slug, name=name) for slug, name in self.listed_tags]
+        """The item's topic tags, by name."""
+        return list(self.tags.all())
 
     @cached_property
     def media_list(self):
-        """The item's pictures and media in order, from ``listed_media``: Media instances as
-        stored (pk included), built from the copy rather than read."""
-        return [Media(item_id=self.pk, **fields) for fields in self.listed_media]
+        """The item's pictures and media in position order."""
+        return list(self.media.order_by("position"))
 
 
 class Media(models.Model):

@@ -1,7 +1,7 @@
 """The query shapes public pages use. ``published()`` is the one door to public content."""
 
 from django.db import connection, models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 
@@ -29,13 +29,14 @@ class CategoryQuerySet(models.QuerySet):
 
 def latest_and_recent(issues, recent):
     """The first of ``issues`` with its items (as ``with_items()``) and the ``recent`` after it
-    (each listing its ``listed_item_count`` and ``listed_categories``): what the home page
-    shows, its issues read in one query.
+    (each with its ``item_lines()``, for ``category_labels``): what the home page shows. Give
+    ``issues`` annotated ``with_counts()`` for the rows' ``item_count``.
     """
     latest = list(issues[: recent + 1])
     if not latest:
         return None, []
     prefetch_related_objects(latest[:1], issue_items())
+    prefetch_related_objects(latest[1:], item_lines())
     return latest[0], latest[1:]
 
 
@@ -56,26 +57,36 @@ class WeeklyIssueQuerySet(models.QuerySet):
 
     def neighbour_dates(self, issue_date):
         """``(previous, next)``: the dates of this queryset's issues just before and after
-        ``issue_date`` (None at either end), in two small queries. As correlated subqueries in
-        the issue's own query they cost a sixth of an issue page's work with caches off, most
-        of it in building them.
-        """
-        dates = self.values_list("issue_date", flat=True)
-        return (
-            dates.filter(issue_date__lt=issue_date).order_by("-issue_date").first(),
-            dates.filter(issue_date__gt=issue_date).order_by("issue_date").first(),
+        ``issue_date`` (None at either end), in one query."""
+        dates = self.aggregate(
+            previous=Max("issue_date", filter=Q(issue_date__lt=issue_date)),
+            next=Min("issue_date", filter=Q(issue_date__gt=issue_date)),
         )
+        return dates["previous"], dates["next"]
 
     def with_items(self):
         """Issues with everything an issue page shows, prefetched (``issue.item_list``)."""
         return self.prefetch_related(issue_items())
 
+    def for_listing(self):
+        """Issues with what a row of issues shows: ``item_count`` and ``category_labels``."""
+        return self.with_counts().prefetch_related(item_lines())
+
 
 def issue_items():
-    """The prefetch of an issue's items with all an item card shows, into ``issue.item_list``."""
+    """The prefetch of an issue's items with all an item card shows, into ``issue.item_list``:
+    each with its category, ``tag_list`` and ``media_list`` (three queries)."""
     from items.models import NewsItem
 
-    # Each item's tags and media come in its row (listed_tags, listed_media).
+    items = NewsItem.objects.select_related("category").with_details().order_by("position")
+    return Prefetch("items", queryset=items, to_attr="item_list")
+
+
+def item_lines():
+    """The prefetch of an issue's items with their category alone, into ``issue.item_list``
+    (one query): what a row of issues (``category_labels``) and the issues feed show."""
+    from items.models import NewsItem
+
     items = NewsItem.objects.select_related("category").order_by("position")
     return Prefetch("items", queryset=items, to_attr="item_list")
 
@@ -101,9 +112,22 @@ class NewsItemQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
+    def with_tags(self):
+        """Items with ``tag_list`` prefetched (by name), in one query."""
+        return self.prefetch_related(Prefetch("tags", to_attr="tag_list"))
+
+    def with_details(self):
+        """Items with ``tag_list`` and ``media_list`` (in position order) prefetched, one
+        query each: what an item card and an item page show."""
+        from items.models import Media
+
+        media = Media.objects.order_by("position")
+        return self.with_tags().prefetch_related(Prefetch("media", queryset=media, to_attr="media_list"))
+
     def for_listing(self):
-        """Items newest issue first, with issue and category: what a row or a feed entry shows."""
-        return self.select_related("issue", "category").order_by("-issue__issue_date", "position")
+        """Items newest issue first, with issue, category and ``tag_list``: what a row or a
+        feed entry shows."""
+        return self.select_related("issue", "category").with_tags().order_by("-issue__issue_date", "position")
 
     def search(self, q):
         """Items matching the words in ``q``, best match first on PostgreSQL.

@@ -2,8 +2,11 @@
 
 import feedparser
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from items.models import WeeklyIssue
+from tests.admin_forms import item_form
 from tests.factories import CategoryFactory, NewsItemFactory, WeeklyIssueFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +119,29 @@ def test_issue_feed_entries_list_their_own_items_in_order_with_categories(client
     assert newest.description.split("\n") == ["Newer week.", "1. (DL) First", "2. (ML) Second"]
     assert [tag.term for tag in newest.tags] == ["DL", "ML"]
     assert oldest.description.split("\n") == ["Older week.", "1. (ML) Older only"]
+
+
+def test_an_item_renamed_moved_or_relabelled_shows_at_once_in_the_issues_feed(instructor_client, client):
+    dl = CategoryFactory(label="DL")
+    issue = WeeklyIssueFactory(status=WeeklyIssue.Status.PUBLISHED)
+    item = NewsItemFactory(issue=issue, position=1, category=dl, title="Old words")
+    NewsItemFactory(issue=issue, position=2, category=dl, title="Second item")
+    feed = reverse("items:issues_feed")
+    assert "1. (DL) Old words" in client.get(feed).content.decode()
+
+    data = item_form(issue, dl, title="New words", position=3)
+    response = instructor_client.post(reverse("admin:items_newsitem_change", args=[item.pk]), data)
+    assert response.status_code == 302
+    dl.label = "Deep"
+    dl.save()
+
+    (entry,) = feedparser.parse(Client().get(feed).content).entries
+    assert entry.description.split("\n")[-2:] == ["2. (Deep) Second item", "3. (Deep) New words"]
+    assert [tag.term for tag in entry.tags] == ["Deep"]
+
+
+def test_item_feeds_list_each_item_s_tags_by_name(client):
+    NewsItemFactory(category=CategoryFactory(slug="vision"), tags=["vision", "robots", "gpus"])
+    for url in [FEEDS[2], reverse("items:tag_feed", kwargs={"slug": "robots"})]:
+        (entry,) = feedparser.parse(client.get(url).content).entries
+        assert [tag.term for tag in entry.tags] == ["gpus", "robots", "vision"], url

@@ -29,15 +29,21 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # Page name → the most queries it may run for a reader whose shared fragments are not cached
-# yet (any amount of data). A signed-in reader's request reads their session and account too.
+# yet (any amount of data), each bound counting the versions' query. A signed-in reader's
+# request reads their session and account too.
 BOUNDS = {
-    "home": 5,
-    "issue_list": 3,
+    # The issues, the latest one's items, their tags and media, the recent issues' items.
+    "home": 6,
+    # The count, the page of issues (with item counts), their items (for category labels).
+    "issue_list": 4,
+    # The issue (with its discussion), its items, their tags and media, its neighbours' dates.
     "issue_detail": 6,
+    # The tag list, the category counts, the page of items and their tags.
     "item_list": 5,
-    "item_list_filtered": 5,
+    "item_list_filtered": 6,
     "category_detail": 5,
     "tag_detail": 5,
+    # The item (with issue, category and discussion), its tags, its media, its insights.
     "item_detail": 5,
     "insight_list": 3,
     "discussion_detail": 3,
@@ -46,6 +52,8 @@ BOUNDS = {
     "category_feed": 4,
     "tag_feed": 4,
     "sitemap": 5,
+    # The issue, its items, their tags and media, its discussion (or the open one).
+    "issue_present": 6,
 }
 SIGNED_IN_QUERIES = 2
 # No page, for any reader, runs more than this.
@@ -101,6 +109,7 @@ def page_urls():
         "tag_feed": reverse("items:tag_feed", kwargs={"slug": tag.slug}),
         "discussion_detail": reverse("items:discussion_detail", kwargs={"slug": "open-discussion"}),
         "sitemap": "/sitemap.xml",
+        "issue_present": reverse("items:issue_present", kwargs={"slug": issue.slug}),
     }
 
 

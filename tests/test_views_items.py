@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from taggit.models import Tag, TaggedItem
 
 from tests.factories import CategoryFactory, NewsItemFactory, WeeklyIssueFactory
 
@@ -307,3 +308,28 @@ def test_the_tag_list_is_shared_by_every_filter_and_follows_each_change(client, 
 
     board["gpt"].tags.remove("gpt-3")
     assert "gpt-3" not in tag_counts(client.get(ITEMS))
+
+
+def test_a_tag_renamed_in_the_admin_or_deleted_shows_at_once_on_item_pages(instructor_client):
+    first, second = NewsItemFactory(tags=["gpt3", "nlp"]), NewsItemFactory(tags=["gpt3"])
+    tag = Tag.objects.get(name="gpt3")
+    inline = "taggit_taggeditem_items"
+    data = {"name": "GPT-3", "slug": "gpt-3", f"{inline}-TOTAL_FORMS": "2", f"{inline}-INITIAL_FORMS": "2"}
+    for n, tagging in enumerate(TaggedItem.objects.filter(tag=tag).order_by("pk")):
+        data.update(
+            {
+                f"{inline}-{n}-id": str(tagging.pk),
+                f"{inline}-{n}-tag": str(tag.pk),
+                f"{inline}-{n}-content_type": str(tagging.content_type_id),
+                f"{inline}-{n}-object_id": str(tagging.object_id),
+            }
+        )
+    response = instructor_client.post(reverse("admin:taggit_tag_change", args=[tag.pk]), data)
+    assert response.status_code == 302
+    for item in (first, second):
+        page = instructor_client.get(item.get_absolute_url()).content.decode()
+        assert "#GPT-3" in page and "?tag=gpt-3" in page and "gpt3" not in page
+
+    Tag.objects.get(slug="gpt-3").delete()
+    assert "GPT-3" not in instructor_client.get(first.get_absolute_url()).content.decode()
+    assert "#nlp" in instructor_client.get(first.get_absolute_url()).content.decode()

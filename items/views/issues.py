@@ -22,7 +22,7 @@ def home(request):
     Template: ``items/home.html``. Context: ``issues``, a callable returning the latest issue and
     the recent ones.
     """
-    newest_first = WeeklyIssue.objects.published().order_by("-issue_date")
+    newest_first = WeeklyIssue.objects.published().with_counts().order_by("-issue_date")
     # Called by the template, inside its fragment cache: only a miss reads the issues.
     issues = functools.partial(latest_and_recent, newest_first, RECENT_ISSUES)
     return render(request, "items/home.html", {"issues": issues})
@@ -34,8 +34,8 @@ def issue_list(request):
     Template: ``items/issue_list.html``. Context: ``page_obj`` (a callable, called inside the
     page's fragment cache).
     """
-    paginator = Paginator(WeeklyIssue.objects.published().order_by("-issue_date"), ARCHIVE_PAGE_SIZE)
-    page_obj = functools.partial(paginator.get_page, request.GET.get("page"))
+    issues = WeeklyIssue.objects.published().for_listing().order_by("-issue_date")
+    page_obj = functools.partial(Paginator(issues, ARCHIVE_PAGE_SIZE).get_page, request.GET.get("page"))
     return render(request, "items/issue_list.html", {"page_obj": page_obj})
 
 

@@ -63,7 +63,8 @@ class CountedPaginator(Paginator):
 def item_detail(request, pk, slug):
     """Everything about one item, its issue and the insights that cite it.
 
-    Template: ``items/item_detail.html``. Context: ``item``, ``insights``.
+    Template: ``items/item_detail.html``. Context: ``item`` (its ``tag_list`` and ``media_list``
+    are read only when its cached fragment is drawn), ``insights`` (a lazy queryset).
     """
     queryset = NewsItem.objects.visible_to(request.user).select_related("issue", "category", "discussion")
     item = get_object_or_404(queryset, pk=pk)

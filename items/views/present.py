@@ -8,6 +8,7 @@ readable document.
 from dataclasses import dataclass, field
 
 import segno
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -115,8 +116,9 @@ def issue_present(request, slug):
     Template: ``items/present.html``. Context: ``deck_title``, ``groups``, ``slide_count``.
     """
     issue = get_visible_issue(request, slug)
-    open_discussion = Discussion.objects.published().filter(slug=OPEN_DISCUSSION_SLUG).first()
-    discussion = Discussion.objects.published().filter(issue=issue).first() or open_discussion
+    # The issue's own discussion if it has one, else the Open Discussion: one query for both.
+    candidates = Discussion.objects.published().filter(Q(issue=issue) | Q(slug=OPEN_DISCUSSION_SLUG))
+    discussion = min(candidates, key=lambda d: d.issue_id != issue.pk, default=None)
     groups = [issue_slides(issue), [closing_slide(request, discussion, "Discussion")]]
     return render_deck(request, issue_heading(issue), groups, public=issue.is_public)
 
