@@ -13,6 +13,7 @@ the relative times ("5 minutes ago") age, so the shared HTML lives ``THREAD_SECO
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
@@ -55,32 +56,53 @@ def classmate(signed_in):
     return get_user_model()(is_active=True) if signed_in else AnonymousUser()
 
 
-def shared_comments(discussion, rows, version, signed_in, page_url):
-    """``{comment pk: (shown, html)}`` as a classmate sees each comment, drawn once per version."""
-
-    def draw():
-        template = get_template(COMMENT_TEMPLATE)
-        return {
-            entry.comment.pk: (shown(entry), template.render({"entry": entry, "page_url": page_url}))
-            for entry in build_thread(discussion, rows, classmate(signed_in))
-        }
-
-    key = f"thread:{discussion.pk}:{version}:{'member' if signed_in else 'guest'}"
-    return cache.get_or_set(key, draw, THREAD_SECONDS)
+def _kind(signed_in):
+    return "member" if signed_in else "guest"
 
 
-def render_thread(request, discussion, entries, rows, version, page_url):
-    """The HTML of ``entries`` (the reader's thread): shared where the reader sees a comment as any
-    classmate does, drawn for the reader where it is theirs or they moderate."""
-    user = request.user
-    shared = {}
-    if not permissions.is_moderator(user):
-        shared = shared_comments(discussion, rows, version, user.is_authenticated, page_url)
+def draw_shared_thread(discussion, rows, version, signed_in, page_url):
+    """Draw a thread as a classmate sees it and keep it for everyone: ``(authors, html)`` under
+    one key (what most readers need), each comment's ``(shown, html)`` by pk under another."""
     template = get_template(COMMENT_TEMPLATE)
+    entries = build_thread(discussion, rows, classmate(signed_in))
+    pieces = {
+        entry.comment.pk: (shown(entry), template.render({"entry": entry, "page_url": page_url}))
+        for entry in entries
+    }
+    summary = (frozenset(row.author_id for row in rows), "".join(html for _, html in pieces.values()))
+    kind = _kind(signed_in)
+    cache.set(f"thread:{discussion.pk}:{version}:{kind}", summary, THREAD_SECONDS)
+    cache.set(f"thread-pieces:{discussion.pk}:{version}:{kind}", pieces, THREAD_SECONDS)
+    return summary, pieces
+
+
+def render_thread(request, discussion, version, page_url):
+    """The reader's thread as HTML: the shared thread when nothing in it is theirs to act on;
+    else built for them, from shared pieces wherever they see a comment as any classmate does."""
+    user = request.user
+    signed_in = user.is_authenticated
+    moderator = permissions.is_moderator(user)
+    summary = cache.get(f"thread:{discussion.pk}:{version}:{_kind(signed_in)}")
+    pieces = None
+    if summary is None:
+        summary, pieces = draw_shared_thread(
+            discussion, thread_rows(discussion, version), version, signed_in, page_url
+        )
+    authors, html = summary
+    if not moderator and (not signed_in or user.pk not in authors):
+        return mark_safe(html)  # noqa: S308 (autoescaped template output)
+    rows = thread_rows(discussion, version)
+    if pieces is None:
+        pieces = cache.get(f"thread-pieces:{discussion.pk}:{version}:{_kind(signed_in)}")
+        if pieces is None:
+            _, pieces = draw_shared_thread(discussion, rows, version, signed_in, page_url)
+    template = get_template(COMMENT_TEMPLATE)
+    # The reader's forms need their CSRF token, and nothing else of the request.
+    context = {"page_url": page_url, "csrf_token": get_token(request)}
     parts = []
-    for entry in entries:
-        seen, html = shared.get(entry.comment.pk, (None, None))
+    for entry in build_thread(discussion, rows, user):
+        seen, piece = (None, None) if moderator else pieces.get(entry.comment.pk, (None, None))
         if seen != shown(entry):
-            html = template.render({"entry": entry, "page_url": page_url}, request)
-        parts.append(html)
+            piece = template.render({**context, "entry": entry})
+        parts.append(piece)
     return mark_safe("".join(parts))  # noqa: S308 (each part is autoescaped template output)

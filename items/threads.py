@@ -46,12 +46,12 @@ class ThreadEntry:
         return self.can_reply or self.can_edit or self.can_delete or self.can_report or self.can_moderate
 
 
-def _shown_in_full(comment, user, moderator):
+def _shown_in_full(comment, own, moderator):
     """Whether the reader reads this comment's text (rather than a placeholder or nothing)."""
     if comment.status == Comment.Status.VISIBLE:
         return True
     if comment.status == Comment.Status.PENDING:
-        return moderator or permissions.can_delete(user, comment)
+        return moderator or own
     if comment.status == Comment.Status.HIDDEN:
         return moderator
     return False
@@ -61,9 +61,13 @@ def build_thread(discussion, comments, user):
     """Return the entries ``user`` sees, in reading order: pinned first, then oldest first."""
     moderator = permissions.is_moderator(user)
     may_post = permissions.can_post(user, discussion)
+    # Asked once, not per comment: a thread has hundreds, and request.user is a lazy proxy.
+    signed_in = user.is_authenticated
+    reader_id = user.pk if signed_in else None
     now = timezone.now()
     comments = list(comments)
-    full = {c.pk: _shown_in_full(c, user, moderator) for c in comments}
+    own = {c.pk for c in comments if reader_id is not None and c.author_id == reader_id}
+    full = {c.pk: _shown_in_full(c, c.pk in own, moderator) for c in comments}
     # A comment keeps its place when anything under it is shown; replies always come after
     # their parent, so walking newest first settles every child before its parent.
     keeps_place = dict(full)
@@ -93,9 +97,10 @@ def build_thread(discussion, comments, user):
             entry.can_moderate = moderator and not deleted
         else:
             entry.can_reply = may_post and c.status == Comment.Status.VISIBLE
-            entry.can_edit = permissions.can_edit(user, c, now)
-            entry.can_delete = permissions.can_delete(user, c)
-            entry.can_report = permissions.can_report(user, c)
+            # Only authors edit and delete; nobody reports their own words.
+            entry.can_edit = c.pk in own and permissions.can_edit(user, c, now)
+            entry.can_delete = c.pk in own and permissions.can_delete(user, c)
+            entry.can_report = signed_in and c.pk not in own and permissions.can_report(user, c)
         entries[c.pk] = entry
         parent = entries.get(c.parent_id)
         (parent.children if parent else roots).append(entry)

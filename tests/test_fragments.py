@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from items import caching, services
-from items.fragments import shared_comments, thread_rows
+from items.fragments import draw_shared_thread, thread_rows
 from tests.factories import CommentFactory, DiscussionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +33,12 @@ def test_the_first_reader_draws_the_thread_for_every_classmate(django_assert_max
     rows = thread_rows(discussion, version(discussion))
     url = discussion.get_absolute_url()
     shared = cache.get(f"thread:{discussion.pk}:{version(discussion)}:member")
-    assert shared == shared_comments(discussion, rows, version(discussion), True, url)
-    assert set(shared) == {row.pk for row in rows}
+    pieces = cache.get(f"thread-pieces:{discussion.pk}:{version(discussion)}:member")
+    assert (shared, pieces) == draw_shared_thread(discussion, rows, version(discussion), True, url)
+    authors, html = shared
+    assert set(pieces) == {row.pk for row in rows}
+    assert authors == {row.author_id for row in rows}
+    assert html == "".join(piece for _, piece in pieces.values())
 
     # The next classmate reads it from the cache: no comment is drawn again.
     other = UserFactory()
@@ -108,8 +112,7 @@ def test_shared_html_holds_no_form_and_no_one_s_own_buttons():
     page_for(UserFactory(), discussion)
     page_for(None, discussion)
     for reader in ("member", "guest"):
-        shared = cache.get(f"thread:{discussion.pk}:{version(discussion)}:{reader}")
-        html = "".join(part for _, part in shared.values())
+        _, html = cache.get(f"thread:{discussion.pk}:{version(discussion)}:{reader}")
         assert "<form" not in html and "/edit/" not in html and "/delete/" not in html
 
 
@@ -120,3 +123,14 @@ def test_an_own_pending_comment_shows_to_its_author_alone():
     assert "Waiting words" in page_for(author, discussion)
     assert "Waiting words" not in page_for(UserFactory(), discussion)
     assert "Waiting words" not in page_for(None, discussion)
+
+
+def test_a_classmate_who_wrote_nothing_is_offered_reply_and_report_on_every_comment():
+    discussion = DiscussionFactory()
+    comments = CommentFactory.create_batch(2, discussion=discussion)
+    for _ in range(2):  # drawn, then from the cache
+        page = page_for(UserFactory(), discussion)
+        for comment in comments:
+            assert f"?reply_to={comment.pk}#comment-form" in page
+            assert f"/comments/{comment.pk}/report/" in page
+        assert "/delete/" not in page and "/edit/" not in page

@@ -20,7 +20,7 @@ from items.caching import discussion_key, page_versions
 from items.forms import CommentEditForm, CommentForm, CommentReportForm
 from items.fragments import render_thread, thread_rows
 from items.models import Comment, CommentReport, Discussion, NewsItem, WeeklyIssue
-from items.threads import build_thread
+from items.services import shown_name
 
 
 def discussion_list(request):
@@ -38,22 +38,18 @@ def _public_discussion(slug):
 
 def _render_discussion(request, discussion, form=None, status=200):
     version = page_versions(request, discussion_key(discussion.pk))[discussion_key(discussion.pk)]
-    rows = thread_rows(discussion, version)
-    entries = build_thread(discussion, rows, request.user)
     can_post = permissions.can_post(request.user, discussion)
     reply_to = None
     if form is None and can_post:
-        reply_to = _reply_target(request, entries)
-        initial = {"parent": reply_to.comment.pk if reply_to else None}
+        reply_to = _reply_target(discussion, version, request.GET.get("reply_to", ""))
+        initial = {"parent": reply_to["comment"].pk if reply_to else None}
         form = CommentForm(discussion=discussion, initial=initial)
-    elif form is not None:
-        parent_pk = form.data.get("parent")
-        reply_to = next((e for e in entries if str(e.comment.pk) == parent_pk and e.can_reply), None)
+    elif form is not None and can_post:
+        reply_to = _reply_target(discussion, version, form.data.get("parent", ""))
     page_url = discussion.get_absolute_url()
     context = {
         "discussion": discussion,
-        "entries": entries,
-        "comments_html": render_thread(request, discussion, entries, rows, version, page_url),
+        "comments_html": render_thread(request, discussion, version, page_url),
         "form": form if can_post else None,
         "reply_to": reply_to,
         "can_moderate": permissions.is_moderator(request.user),
@@ -62,16 +58,22 @@ def _render_discussion(request, discussion, form=None, status=200):
     return render(request, "items/discussion_detail.html", context, status=status)
 
 
-def _reply_target(request, entries):
-    reply_to = request.GET.get("reply_to", "")
-    return next((e for e in entries if str(e.comment.pk) == reply_to and e.can_reply), None)
+def _reply_target(discussion, version, pk):
+    """The visible comment ``pk`` (a query-string value) a reply answers, with its author's name."""
+    if not pk:
+        return None
+    rows = thread_rows(discussion, version)
+    row = next((row for row in rows if str(row.pk) == pk and row.status == Comment.Status.VISIBLE), None)
+    if row is None:
+        return None
+    return {"comment": row, "author_name": shown_name(row.author_username, row.author_display_name)}
 
 
 def discussion_detail(request, slug):
     """A discussion's prompt and its thread, with the comment form for signed-in readers.
 
-    Template: ``items/discussion_detail.html``. Context: ``discussion``, ``entries`` (see
-    ``items.threads``), ``form``, ``reply_to``, ``can_moderate``.
+    Template: ``items/discussion_detail.html``. Context: ``discussion``, ``comments_html`` (see
+    ``items.fragments``), ``form``, ``reply_to``, ``can_moderate``.
     """
     return _render_discussion(request, _public_discussion(slug))
 
