@@ -208,3 +208,37 @@ def test_every_model_a_public_page_shows_is_watched():
     for app in ("items", "taggit"):
         for model in apps.get_app_config(app).get_models():
             assert model in watched, f"{model.__name__} is not watched by items.caching"
+
+
+@pytest.mark.parametrize("page", ["home", "issue", "item", "archive", "items", "insights"])
+def test_shared_fragments_carry_no_reader_s_name_token_or_tools(page, instructor):
+    """Two students and an instructor read the same page, drawn once: each sees their own name
+    and token, and only the instructor sees the admin link."""
+    import re
+
+    from django.test import Client
+
+    item = NewsItemFactory(title="Shared news")
+    services.discussion_for_issue(item.issue)
+    url = {
+        "home": reverse("items:home"),
+        "issue": item.issue.get_absolute_url(),
+        "item": item.get_absolute_url(),
+        "archive": reverse("items:issue_list"),
+        "items": reverse("items:item_list"),
+        "insights": reverse("items:insight_list"),
+    }[page]
+    readers = {"ada": UserFactory(username="ada"), "bo": UserFactory(username="bo"), "instructor": instructor}
+    pages, tokens = {}, {}
+    for name, user in readers.items():
+        client = Client()
+        client.force_login(user)
+        pages[name] = client.get(url).content.decode()
+        tokens[name] = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', pages[name]))
+        assert tokens[name], name  # the sign-out form's
+    for name, html in pages.items():
+        others = [other for other in readers if other != name]
+        assert f">{readers[name].username}<" in html
+        assert all(f">{readers[other].username}<" not in html for other in others)
+        assert all(not tokens[name] & tokens[other] for other in others)
+        assert ('href="/admin/"' in html) == (name == "instructor")
