@@ -75,7 +75,12 @@ def parse_args(argv=None):
     parser.add_argument("--skip-hall", action="store_true", help="skip the lecture-hall scenario")
     parser.add_argument("--hall-students", type=int, default=300)
     parser.add_argument("--hall-posters", type=int, default=100)
-    parser.add_argument("--hall-seconds", type=float, default=60.0, help="how long the posting lasts")
+    parser.add_argument(
+        "--hall-seconds",
+        type=float,
+        default=60.0,
+        help="how long the posting lasts; the readers read until then",
+    )
     parser.add_argument(
         "--hall-think", type=float, default=5.0, help="seconds between a reader's page loads (±50 %%)"
     )
@@ -108,7 +113,7 @@ def main(argv=None):
 
 
 def run(args, static_root):
-    if not (args.build_only or args.list) and not Path(load.WRK).exists():
+    if not (args.build_only or args.list or args.queries_only) and not Path(load.WRK).exists():
         print(
             f"The benchmark loads pages with wrk, which is not installed ({load.WRK}).\n"
             "On Debian: sudo apt-get install wrk   (--build-only builds the data without it)",
