@@ -188,7 +188,8 @@ def target_table(results):
 def device_table(rows, devices, keep_at):
     """Each device, page by page: the page with it and without it, and what it buys."""
     lines = [
-        "| device | page | with: req/s, p99 ms, × bare | without: req/s, p99 ms, × bare | buys (req/s) |",
+        "| device | page | with: req/s, p99 ms, × bare | without: req/s, p99 ms, × bare "
+        "| buys (req/s, range) |",
         "|---|---|---|---|---:|",
     ]
     verdicts = []
@@ -204,10 +205,18 @@ def device_table(rows, devices, keep_at):
             lines.append(
                 f"| {device.name} | {row['name']} | {fmt(s['rps'])}, {fmt(s['p99_ms'], '{:.1f}')}, "
                 f"{ratio_cell(row['vs'].get('bare'))} | {fmt(w['rps'])}, {fmt(w['p99_ms'], '{:.1f}')}, "
-                f"{ratio_cell(measured['vs_bare'])} | {fmt(gain * 100, '{:+.0f}')} % |"
+                f"{ratio_cell(measured['vs_bare'])} | {gain_cell(measured['gain'])} |"
             )
         verdicts.append(device_verdict(device.name, gains, keep_at))
     return "\n".join(lines + [""] + [f"- {v}" for v in verdicts])
+
+
+def gain_cell(gain):
+    """ "+25 % (+3 to +40 %)": with ÷ without − 1, median of the rounds and their range."""
+    if math.isnan(gain["ratio"]):
+        return "–"
+    low, high = (f"{(gain[k] - 1) * 100:+.0f}" for k in ("ratio_min", "ratio_max"))
+    return f"{(gain['ratio'] - 1) * 100:+.0f} % ({low} to {high} %)"
 
 
 def device_verdict(name, gains, keep_at):

@@ -351,3 +351,8 @@ def test_bare_django_is_its_own_project_and_makes_a_real_session(tmp_path):
 
     # A signed-cookie session carries the user in the cookie itself: signed data, not a key.
     assert json.loads(made.stdout)["sessionid"].count(":") == 2
+
+
+def test_what_a_device_buys_is_shown_with_the_range_of_its_rounds():
+    assert report.gain_cell({"ratio": 1.25, "ratio_min": 1.03, "ratio_max": 1.4}) == "+25 % (+3 to +40 %)"
+    assert report.gain_cell({"ratio": float("nan"), "ratio_min": 0, "ratio_max": 0}) == "–"
