@@ -28,6 +28,13 @@ DEVICES = {
         "anonymous pages served whole from the cache (items/pagecache.py)",
         {"NEWSBOARD_PAGE_CACHE_SECONDS": "0"},
     ),
+    # Issue 17's shared fragments ({% cache %}, NEWSBOARD_FRAGMENT_SECONDS; 0 draws every fragment
+    # on every request). Code from before that change ignores the setting: it buys nothing there.
+    "fragment-cache": Device(
+        "fragment cache",
+        "shared fragments drawn once and kept (NEWSBOARD_FRAGMENT_SECONDS)",
+        {"NEWSBOARD_FRAGMENT_SECONDS": "0"},
+    ),
     "caches": Device(
         "every cache",
         "the dummy cache and no page cache (bench/nocache_settings.py): every cached read misses",
