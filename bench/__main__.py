@@ -4,12 +4,15 @@ See the README's "Benchmark" section. Everything printed is also written under b
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import logging
+import os
 import re
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -17,6 +20,8 @@ from pathlib import Path
 
 from bench import env as bench_env
 from bench import load
+from bench.devices import DEVICES, KEEP_AT
+from bench.report import FLOOR_COOKIE, FLOOR_DB
 
 DEFAULT_PORT = 8141
 
@@ -38,7 +43,26 @@ def parse_args(argv=None):
         action="store_true",
         help="serve with the dummy cache (bench/nocache_settings.py)",
     )
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument(
+        "--without",
+        action="append",
+        choices=sorted(DEVICES),
+        default=[],
+        metavar="DEVICE",
+        help="also serve the board without this speed device and compare each page with it "
+        f"(bench/devices.py: {', '.join(sorted(DEVICES))}; repeatable)",
+    )
+    parser.add_argument(
+        "--queries-only",
+        action="store_true",
+        help="print the queries per page, anonymous and signed in, and stop",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help="the board's port; bare Django takes the next two, each --without one more",
+    )
     parser.add_argument(
         "--rss-requests",
         type=int,
@@ -52,10 +76,20 @@ def parse_args(argv=None):
     parser.add_argument("--hall-students", type=int, default=300)
     parser.add_argument("--hall-posters", type=int, default=100)
     parser.add_argument(
+        "--hall-seconds",
+        type=float,
+        default=60.0,
+        help="how long the posting lasts; the readers read until then",
+    )
+    parser.add_argument(
+        "--hall-think", type=float, default=5.0, help="seconds between a reader's page loads (±50 %%)"
+    )
+    parser.add_argument(
         "--hall-sign-in",
-        choices=["login", "session"],
-        default="login",
-        help="posters sign in through the login page (password hashing included), or arrive signed in",
+        choices=["session", "login"],
+        default="session",
+        help="every student arrives signed in (a real session), or posters also sign in again through "
+        "the login page before posting (password hashing included)",
     )
     parser.add_argument(
         "--explain-all", action="store_true", help="query plans for every page, not only filter and search"
@@ -79,7 +113,7 @@ def main(argv=None):
 
 
 def run(args, static_root):
-    if not (args.build_only or args.list) and not Path(load.WRK).exists():
+    if not (args.build_only or args.list or args.queries_only) and not Path(load.WRK).exists():
         print(
             f"The benchmark loads pages with wrk, which is not installed ({load.WRK}).\n"
             "On Debian: sudo apt-get install wrk   (--build-only builds the data without it)",
@@ -125,72 +159,72 @@ def run(args, static_root):
     collectstatic(env)
     values = bench_pages.fixtures()
     session_client = bench_pages.signed_in_client()
-    resolved = bench_pages.resolve(selected, values, session_client)
+    resolved = bench_pages.resolve(bench_pages.variants(selected), values, session_client)
+    rows = [page_row(r) for r in resolved]
+    if args.queries_only:
+        from bench import report
+
+        print(f"Queries per page, {args.scale} scale on {args.db}:\n")
+        print(report.query_table(rows))
+        return 0
     # After resolve() the client also holds the CSRF cookie a browser would send back, so the
-    # signed-in page is measured without minting a new CSRF cookie on every request.
+    # signed-in pages are measured without minting a new CSRF cookie on every request.
     cookie = "; ".join(f"{name}={morsel.value}" for name, morsel in session_client.cookies.items())
     explains = {
         r.page.name: [(sql, bench_pages.explain(sql)) for sql in r.sql if sql.lstrip().startswith("SELECT")]
         for r in resolved
-        if r.available and (r.page.explain or args.explain_all)
+        if r.available and not r.variant.signed_in and (r.page.explain or args.explain_all)
     }
-
     started_at = datetime.datetime.now(datetime.UTC)
     stamp = started_at.strftime("%Y-%m-%d-%H%M")
     redis = bool(env["REDIS_URL"]) and not args.no_cache
     label = f"{args.scale}-{args.db}{'-nocache' if args.no_cache else '-redis' if redis else ''}"
     cache = "dummy (caches off)" if args.no_cache else "Redis (REDIS_URL)" if redis else "local memory"
     bench_env.RESULTS_DIR.mkdir(exist_ok=True)
-    log_path = Path(tempfile.gettempdir()) / f"bench-gunicorn-{args.port}.log"
 
     from bench.server import Server, get
 
     base = f"http://127.0.0.1:{args.port}"
-    rows, extras = [], {}
-    with Server(env, args.port, log_path) as server:
-        for r in resolved:
-            row = {
-                "name": r.page.name,
-                "path": r.path,
-                "note": r.note,
-                "queries": r.queries,
-                "served_queries": r.served_queries,
-                "page_cached": r.page_cached,
-                "cpu_ms": r.cpu_ms,
-                "sql_ms": r.sql_ms,
-            }
-            rows.append(row)
+    extras = {}
+    devices = [DEVICES[name] for name in dict.fromkeys(args.without)]
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(Server(env, args.port, log_path(args.port)))
+        references = start_bare(stack, env, args.port)
+        device_bases = {}
+        for offset, device in enumerate(devices, start=3):
+            port = args.port + offset
+            stack.enter_context(Server(env | device.without, port, log_path(port)))
+            device_bases[device.name] = f"http://127.0.0.1:{port}"
+        for r, row in zip(resolved, rows, strict=True):
             if not r.available:
-                print(f"{r.page.name}: {r.note}", flush=True)
+                print(f"{r.name}: {r.note}", flush=True)
                 continue
-            headers = [f"Cookie: {cookie}"] if r.page.signed_in else []
-            status, response_headers, body = get(
-                args.port, r.path, {"Accept-Encoding": "gzip, br", **dict(h.split(": ", 1) for h in headers)}
+            headers = (f"Cookie: {cookie}",) if r.variant.signed_in else ()
+            request_headers = dict(h.split(": ", 1) for h in headers)
+            _, response_headers, body = get(
+                args.port, r.path, {"Accept-Encoding": "gzip, br", **request_headers}
             )
-            _, _, raw = get(args.port, r.path, dict(h.split(": ", 1) for h in headers))
+            _, _, raw = get(args.port, r.path, request_headers)
             row.update(
                 bytes=len(body),
                 raw_bytes=len(raw),
                 encoding=response_headers.get("Content-Encoding") or "identity",
-                **gzip_estimate(raw),
             )
-            print(f"{r.page.name}: {r.path} ({len(raw):,} bytes, {r.queries} queries)…", flush=True)
-            result = load.interleave(
-                base + r.path,
-                f"{base}/__bench__/reference/{len(raw)}/",
-                pairs=args.pairs,
-                duration=args.duration,
-                connections=args.connections,
-                headers=headers,
+            print(f"{r.name}: {r.path} ({len(raw):,} bytes, {r.queries} queries)…", flush=True)
+            targets = {
+                "page": load.Target(base + r.path, headers),
+                "limit": load.Target(f"{base}/__bench__/reference/{len(raw)}/"),
+                "bare": references["bare"],
+            }
+            if r.variant.signed_in:
+                targets[FLOOR_DB], targets[FLOOR_COOKIE] = references[FLOOR_DB], references[FLOOR_COOKIE]
+            for device in devices:
+                targets[f"without {device.name}"] = load.Target(device_bases[device.name] + r.path, headers)
+            runs = load.interleave(
+                targets, pairs=args.pairs, duration=args.duration, connections=args.connections
             )
-            row["load"] = result.summary()
-            row["ratios"] = result.ratios
-            s = row["load"]
-            print(
-                f"  {s['rps']:.0f} req/s, p50 {s['p50_ms']:.1f} ms, p99 {s['p99_ms']:.1f} ms, "
-                f"ratio {s['ratio']:.2f} ({s['ratio_min']:.2f}–{s['ratio_max']:.2f}), errors {s['errors']}",
-                flush=True,
-            )
+            row.update(measured(runs, devices))
+            print("  " + describe(row), flush=True)
 
         issue_path = values["issue"]
         extras["weight"] = page_weight(args.port, issue_path)
@@ -206,22 +240,96 @@ def run(args, static_root):
             print(f"Worker RSS (KiB) before {before}, after {done} requests {after}", flush=True)
 
         if not args.skip_hall:
-            extras["hall"] = lecture_hall(args, values, server)
+            extras["hall"] = lecture_hall(args, values)
 
-    write_results(args, label, cache, stamp, started_at, rows, extras, explains, counts, build_seconds)
+    write_results(
+        args, label, cache, stamp, started_at, rows, extras, explains, counts, build_seconds, devices
+    )
     return 0
 
 
-def gzip_estimate(raw):
-    """What GZipMiddleware (level 6) would send for this body, and what it costs per request."""
-    import gzip
+def log_path(port):
+    return Path(tempfile.gettempdir()) / f"bench-gunicorn-{port}.log"
 
-    costs = []
-    for _ in range(5):
-        started = time.process_time()
-        size = len(gzip.compress(raw, compresslevel=6))
-        costs.append(time.process_time() - started)
-    return {"gzip_bytes": size, "gzip_ms": min(costs) * 1000}
+
+def page_row(r):
+    """What the report knows of a page before it is loaded: its address and its queries."""
+    return {
+        "name": r.name,
+        "page": r.page.name,
+        "signed_in": r.variant.signed_in,
+        "board": r.page.board,
+        "path": r.path,
+        "note": r.note,
+        "queries": r.queries,
+        "served_queries": r.served_queries,
+        "page_cached": r.page_cached,
+        "cpu_ms": r.cpu_ms,
+        "sql_ms": r.sql_ms,
+    }
+
+
+def measured(runs, devices):
+    """The page's speed, its ratio to each reference, and each device's with/without, from the runs."""
+    references = [role for role in ("bare", FLOOR_DB, FLOOR_COOKIE) if role in runs]
+    result = {
+        "load": load.summary(runs["page"]) | {"errors": sum(r.errors for rs in runs.values() for r in rs)},
+        "vs": {role: load.ratio_summary(runs["page"], runs[role]) for role in ["limit", *references]},
+        "reference_rps": {role: [r.rps for r in runs[role]] for role in references},
+        "reference_vs_bare": {
+            role: load.ratios(runs[role], runs["bare"]) for role in references if role != "bare"
+        },
+        "devices": {},
+    }
+    for device in devices:
+        without = runs[f"without {device.name}"]
+        result["devices"][device.name] = {
+            "load": load.summary(without),
+            "gain": load.ratio_summary(runs["page"], without),
+            "vs_bare": load.ratio_summary(without, runs["bare"]),
+        }
+    return result
+
+
+def describe(row):
+    from bench.report import ratio_cell
+
+    s = row["load"]
+    vs = ", ".join(f"× {role} {ratio_cell(ratio)}" for role, ratio in row["vs"].items())
+    speed = f"{s['rps']:.0f} req/s, p50 {s['p50_ms']:.1f} ms, p99 {s['p99_ms']:.1f} ms"
+    return f"{speed}; {vs}; errors {s['errors']}"
+
+
+def start_bare(stack, board_env, port):
+    """Bare Django twice, on the next two ports: database sessions, then signed-cookie sessions.
+
+    Returns the Targets: its anonymous page ("bare") and its signed-in page under each engine,
+    with the Cookie header of a real session for a user in its own database.
+    """
+    from bench.server import Server, signed_in_cookie
+
+    base = f"http://127.0.0.1:{port + 1}"
+    references = {"bare": load.Target(f"{base}/")}
+    for offset, (sessions, role) in enumerate(
+        (("database", FLOOR_DB), ("signed cookies", FLOOR_COOKIE)), start=1
+    ):
+        env = bench_env.bare_env(board_env, sessions)
+        made = subprocess.run(
+            [sys.executable, "-m", "bench.bare.session"],
+            cwd=bench_env.PROJECT_DIR,
+            env=os.environ | env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        stack.enter_context(
+            Server(
+                env, port + offset, log_path(port + offset), app="bench.bare.wsgi:application", ready_path="/"
+            )
+        )
+        header = signed_in_cookie(port + offset, "/signed-in/", json.loads(made.stdout))
+        references[role] = load.Target(f"http://127.0.0.1:{port + offset}/signed-in/", (f"Cookie: {header}",))
+    return references
 
 
 def page_weight(port, issue_path):
@@ -241,91 +349,133 @@ def page_weight(port, issue_path):
     return {"parts": parts, "total": sum(parts.values()), "css": [u for u in assets if u.endswith(".css")]}
 
 
-def lecture_hall(args, values, server):
-    from django.contrib.auth import get_user_model
+def lecture_hall(args, values):
+    """Every student signed in with a real session; the hall's comments and sessions are removed after."""
+    from importlib import import_module
 
-    from bench import hall, pages, scales
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from bench import hall, scales
     from items.models import Comment, Discussion
     from items.services import discussion_refresh_counts
 
+    users = get_user_model().objects.filter(username__startswith="bench-student-").order_by("username")
+    students = []
+    for user in users[: args.hall_students]:
+        client = Client()
+        client.force_login(user)
+        students.append(
+            (
+                user.username,
+                {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value},
+            )
+        )
     css = next(iter(page_weight(args.port, values["issue"])["css"]), "/static/css/board.css")
-    print(f"Lecture hall: {args.hall_students} students read within 10 s…", flush=True)
-    read_timings, read_elapsed = hall.reads(
+    posters = len(hall.poster_slots(len(students), args.hall_posters))
+    print(
+        f"Lecture hall: {len(students)} students signed in read; {posters} of them post over "
+        f"{args.hall_seconds:.0f} s while the others keep reading…",
+        flush=True,
+    )
+    run = hall.lecture(
         args.port,
         issue_path=values["issue"],
         css_path=css,
         discussion_path=values["discussion"],
-        students=args.hall_students,
+        students=students,
+        posters=args.hall_posters,
+        password=scales.STUDENT_PASSWORD if args.hall_sign_in == "login" else None,
+        window=args.hall_seconds,
+        think=args.hall_think,
     )
-    accounts = [
-        (u, scales.STUDENT_PASSWORD)
-        for u in get_user_model()
-        .objects.filter(username__startswith="bench-student-")
-        .order_by("username")
-        .values_list("username", flat=True)[100 : 100 + args.hall_posters]
-    ]
-
-    def session_for(username):
-        from django.test import Client
-
-        client = Client()
-        client.force_login(get_user_model().objects.get(username=username))
-        name, _, value = pages.session_cookie(client).partition("=")
-        return {name: value}
-
-    print(f"Lecture hall: {len(accounts)} students sign in and post within 60 s…", flush=True)
-    post_timings, posted, how, marker, post_elapsed = hall.posts(
-        args.port,
-        discussion_path=values["discussion"],
-        accounts=accounts,
-        session_for=session_for,
-        use_login_page=args.hall_sign_in == "login",
-    )
-    found = Comment.objects.filter(body__startswith=f"Lecture hall {marker}:")
+    found = Comment.objects.filter(body__startswith=f"Lecture hall {run.marker}:")
     stored = found.count()
     # Leave the data as built, so the next run measures the same pages.
     discussions = set(found.values_list("discussion_id", flat=True))
     found.delete()
     for discussion in Discussion.objects.filter(pk__in=discussions):
         discussion_refresh_counts(discussion)
+    session_store = import_module(settings.SESSION_ENGINE).SessionStore
+    for _, cookies in students:
+        session_store(session_key=cookies[settings.SESSION_COOKIE_NAME]).delete()
+    errors = run.timings.errors
     result = {
-        "reads": read_timings.summary(),
-        "read_errors": read_timings.errors,
-        "read_seconds": read_elapsed,
-        "posts": post_timings.summary(),
-        "post_errors": post_timings.errors,
-        "post_seconds": post_elapsed,
-        "posted": posted,
+        "timings": run.timings.summary(),
+        "read_errors": [e for e in errors if e.startswith("read:")],
+        "post_errors": [e for e in errors if not e.startswith("read:")],
+        "students": len(students),
+        "posters": posters,
+        "posted": len(run.posted),
         "stored": stored,
-        "how": how,
+        "seen": len(run.seen),
+        "seconds": run.seconds,
+        "how": run.how,
     }
     print(json.dumps({k: v for k, v in result.items() if "errors" not in k}, indent=1, default=str))
-    print(f"errors: {len(read_timings.errors)} reading, {len(post_timings.errors)} posting", flush=True)
+    print(f"errors: {len(result['read_errors'])} reading, {len(result['post_errors'])} posting", flush=True)
     return result
 
 
-def write_results(args, label, cache, stamp, started_at, rows, extras, explains, counts, build_seconds):
+def write_results(
+    args, label, cache, stamp, started_at, rows, extras, explains, counts, build_seconds, devices
+):
     from bench import report
 
     md_path = bench_env.RESULTS_DIR / f"{stamp}-{label}.md"
     png_path = md_path.with_suffix(".png")
     machine = report.machine()
+    hall_result = extras.get("hall")
+    targets = report.targets(rows, hall_result, warm=not args.no_cache)
     lines = [
         f"# Benchmark: {args.scale} scale on {args.db}{' (caches off)' if args.no_cache else ''}",
         "",
         f"{started_at:%Y-%m-%d %H:%M} UTC · {machine['nproc']} CPUs ({machine['cpu']}) · "
         f"Python {machine['python']} · Django {machine['django']} · {machine['os']}",
         "",
-        f"gunicorn, 2 sync workers, production settings, WhiteNoise, {cache} cache; "
-        f"wrk -t1 -c{args.connections} -d{args.duration}, {args.pairs} page/limit pairs per page, "
-        "`Accept-Encoding: gzip, br`.",
+        f"gunicorn.conf.py, 2 sync workers, production settings, WhiteNoise, {cache} cache; "
+        f"wrk -t1 -c{args.connections} -d{args.duration}, {args.pairs} rounds per page, "
+        "`Accept-Encoding: gzip, br`. Each round loads the page, the board's limit (its constant "
+        "page of the same size), bare Django's constant page and, for a signed-in page, bare "
+        "Django's signed-in page with database sessions and with signed-cookie sessions; every "
+        "ratio is of runs in the same round.",
         f"Data: {counts}" + (f"; built in {build_seconds:.1f} s" if build_seconds else ""),
+        "",
+        "## Targets",
+        "",
+        report.target_table(targets) if targets else "No target applies to this run.",
+        "",
+        "## Pages",
         "",
         report.page_table(rows),
         "",
-        f"![ratios]({png_path.name})",
+        f"![ratios to bare Django]({png_path.name})",
+        "",
+        "## References",
+        "",
+        report.references_table(rows),
+        "",
+        "## Queries per page",
+        "",
+        'The view\'s own queries (page cache bypassed); "cached" is what a warm anonymous request '
+        "runs when the page comes from the page cache.",
+        "",
+        report.query_table(rows),
         "",
     ]
+    if devices:
+        lines += [
+            "## Speed devices",
+            "",
+            f"Each page was also loaded, in the same rounds, from a second board with the device "
+            f"turned off (bench/devices.py). A device that buys less than {KEEP_AT:.0%} on every page goes.",
+            "",
+            *(f"- **{d.name}**: {d.what}; off with `{d.without}`" for d in devices),
+            "",
+            report.device_table(rows, devices, KEEP_AT),
+            "",
+        ]
     weight = extras.get("weight")
     if weight:
         lines += [f"**Issue page weight** (compressed as sent): {weight['total']:,} bytes", ""]
@@ -337,20 +487,23 @@ def write_results(args, label, cache, stamp, started_at, rows, extras, explains,
             + ", ".join(f"{rss['before'][pid]:,} → {rss['after'].get(pid, 0):,}" for pid in rss["before"]),
             "",
         ]
-    hall_result = extras.get("hall")
     if hall_result:
         lines += [
             "## Lecture hall",
             "",
-            f"Reads: {args.hall_students} students in {hall_result['read_seconds']:.1f} s, "
-            f"{len(hall_result['read_errors'])} errors. Posts: sign-in by {hall_result['how']['sign_in']}, "
-            f"{hall_result['how']['posting']}; {hall_result['posted']} accepted, {hall_result['stored']} "
-            f"stored, {len(hall_result['post_errors'])} errors, in {hall_result['post_seconds']:.1f} s. "
+            f"{hall_result['students']} students, {hall_result['how']['sign_in']}, arrive within 10 s and "
+            f"read the issue, its stylesheet and the discussion; {hall_result['posters']} of them post "
+            f"({hall_result['how']['posting']}) one after another over {args.hall_seconds:.0f} s while the "
+            f"others reread a page every {args.hall_think:g} s (±50 %), "
+            f"in {hall_result['seconds']:.1f} s in all. "
+            f"{hall_result['posted']} posts accepted, {hall_result['stored']} stored, "
+            f"{hall_result['seen']} seen by their poster on the next page; "
+            f"{len(hall_result['read_errors'])} errors reading, {len(hall_result['post_errors'])} posting. "
             # Accepted but not stored is a lost comment; stored but not confirmed is a post
             # whose answer came after the client gave up (it counts as an error, not a loss).
             f"Lost comments: {max(0, hall_result['posted'] - hall_result['stored'])}.",
             "",
-            report.hall_table(hall_result["reads"] | hall_result["posts"]),
+            report.hall_table(hall_result["timings"]),
             "",
         ]
         errors = hall_result["read_errors"] + hall_result["post_errors"]
@@ -362,8 +515,8 @@ def write_results(args, label, cache, stamp, started_at, rows, extras, explains,
             for sql, plan in plans:
                 lines += [f"**{name}**", "", "```sql", sql, "```", "", "```", plan, "```", ""]
     md_path.write_text("\n".join(lines))
-    report.chart(rows, png_path, f"newsboard {label}, {started_at:%Y-%m-%d %H:%M} UTC: ratio to the limit")
-    print("\n".join(lines[:12]))
+    report.chart(rows, png_path, f"newsboard {label}, {started_at:%Y-%m-%d %H:%M} UTC: ratio to bare Django")
+    print("\n" + report.target_table(targets) if targets else "")
     print(f"\nWritten: {md_path} and {png_path.name}")
 
 

@@ -47,6 +47,26 @@ def production_env(scale, db, *, static_root, no_cache=False):
     return env
 
 
+BARE_SESSION_ENGINES = {
+    "database": "django.contrib.sessions.backends.db",
+    "signed cookies": "django.contrib.sessions.backends.signed_cookies",
+}
+
+
+def bare_env(board_env, sessions):
+    """Bare Django (bench/bare/) under the same gunicorn knobs, with ``sessions`` ("database" or
+    "signed cookies"). It shares the board's secret key, so the harness can make its cookies.
+    """
+    DATA_DIR.mkdir(exist_ok=True)
+    return {
+        "DJANGO_SETTINGS_MODULE": "bench.bare.settings",
+        "SECRET_KEY": board_env["SECRET_KEY"],
+        "SESSION_ENGINE": BARE_SESSION_ENGINES[sessions],
+        "BARE_SQLITE_PATH": str(DATA_DIR / "bare.sqlite3"),
+        "GUNICORN_MAX_REQUESTS": board_env["GUNICORN_MAX_REQUESTS"],
+    }
+
+
 def create_postgres_database(scale):
     """Create nb_bench_<scale> if it does not exist yet."""
     import psycopg

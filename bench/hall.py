@@ -1,19 +1,26 @@
-"""The lecture-hall scenario: 300 phones open this week's issue, then 100 students post.
+"""The lecture hall, as a class is: 300 signed-in students read, 100 of them post meanwhile.
+
+Every student arrives signed in (a real session), opens this week's issue, its stylesheet and
+the discussion; those who do not post keep reading until the last post is in, and each poster
+posts through the discussion page's own form (CSRF token, field names: whatever the board
+ships), then loads the page the post leads to and looks for their comment in it.
 
 Plain threads and http.client, one new connection per request as phones on a campus network
-would mostly make. Posting goes through a small adapter that reads the discussion page's own
-comment form (CSRF token, field names), so it follows whatever form the board ships.
+would mostly make.
 """
 
 import gzip
+import math
+import random
 import statistics
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from html import escape
 from html.parser import HTMLParser
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from bench.server import get
 
@@ -96,46 +103,25 @@ class Timings:
                 self.errors.append(f"{kind}: {detail}")
 
     def summary(self):
-        rows = {}
-        for kind, values in self.latencies.items():
-            values = sorted(values)
-            rows[kind] = {
-                "count": len(values),
-                "p50_ms": statistics.median(values),
-                "p99_ms": values[min(len(values) - 1, int(len(values) * 0.99))],
-                "max_ms": values[-1],
-            }
+        """Per kind of request: count, p50, p99, max; then every "read: …" pooled as "reads"."""
+        rows = {kind: latency_summary(values) for kind, values in self.latencies.items()}
+        reads = [ms for kind, values in self.latencies.items() if kind.startswith("read:") for ms in values]
+        if reads:
+            rows["reads (all)"] = latency_summary(reads)
         return rows
 
 
-def spread(count, window, work):
-    """Start ``work(n)`` for n in range(count) evenly over ``window`` seconds; wait for all."""
-    started = time.monotonic()
-
-    def at(n):
-        time.sleep(max(0.0, started + window * n / count - time.monotonic()))
-        work(n)
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        list(pool.map(at, range(count)))
-    return time.monotonic() - started
-
-
-def reads(port, *, issue_path, css_path, discussion_path, students=300, window=10.0):
-    """Each student loads the issue page, its stylesheet and the discussion page."""
-    timings = Timings()
-
-    def student(n):
-        browser = Browser(port)
-        for kind, path in (("issue", issue_path), ("css", css_path), ("discussion", discussion_path)):
-            try:
-                status, _, _, ms = browser.request(path)
-                timings.add(f"read: {kind}", ms, status == 200, f"{path} → {status}")
-            except OSError as error:
-                timings.add(f"read: {kind}", float("nan"), False, f"{path} → {error}")
-
-    elapsed = spread(students, window, student)
-    return timings, elapsed
+def latency_summary(values):
+    """Count, median, 99th percentile (nearest rank) and max; a failed request (NaN) only counts."""
+    timed = sorted(v for v in values if v == v)
+    if not timed:
+        return {"count": len(values), "p50_ms": float("nan"), "p99_ms": float("nan"), "max_ms": float("nan")}
+    return {
+        "count": len(values),
+        "p50_ms": statistics.median(timed),
+        "p99_ms": timed[min(len(timed) - 1, math.ceil(len(timed) * 0.99) - 1)],
+        "max_ms": timed[-1],
+    }
 
 
 NOT_A_NEW_COMMENT = ("report", "reply", "edit", "delete", "flag", "hide")
@@ -171,48 +157,133 @@ def sign_in(browser, username, password, timings):
     return False
 
 
-def posts(port, *, discussion_path, accounts, session_for, use_login_page=True, window=60.0, marker=None):
-    """Each account signs in, opens the discussion, and posts one comment through its form.
+def lecture(
+    port,
+    *,
+    issue_path,
+    css_path,
+    discussion_path,
+    students,
+    posters,
+    password=None,
+    arrive_within=10.0,
+    window=60.0,
+    think=5.0,
+    marker=None,
+):
+    """Run the class; returns a Hall.
 
-    ``session_for(username)`` gives a session cookie when the board has no login page yet.
-    Returns (timings, posted, how, elapsed): ``posted`` counts posts the server accepted.
+    ``students`` is a list of (username, cookies of a signed-in session). ``posters`` of them,
+    spread through the list, post one at a time over ``window`` seconds; the others reread the
+    discussion or the issue every ``think`` seconds (±50 %) until the window closes. With a
+    ``password`` each poster signs in again through the login page before posting.
     """
-    timings, marker = Timings(), marker or uuid.uuid4().hex[:8]
-    posted, how = [], {"sign_in": "login page", "posting": "comment form"}
-    probe = Browser(port, session_for(accounts[0][0]))
-    status, _, content, _ = probe.request(discussion_path)
-    if status != 200 or comment_form(content.decode()) is None:
-        how = {"sign_in": "not tried", "posting": "posting not available yet (no comment form)"}
-        return timings, 0, how, marker, 0.0
+    hall = Hall(marker=marker or uuid.uuid4().hex[:8])
+    count = len(students)
+    slots = poster_slots(count, posters)
+    started = time.monotonic()
+    closes = started + window
+
+    def until(moment):
+        time.sleep(max(0.0, moment - time.monotonic()))
+
+    def read(browser, kind, path):
+        try:
+            status, _, content, ms = browser.request(path)
+        except OSError as error:
+            hall.timings.add(f"read: {kind}", float("nan"), False, f"{path} → {error}")
+            return ""
+        hall.timings.add(f"read: {kind}", ms, status == 200, f"{path} → {status}")
+        return content.decode(errors="replace")
 
     def student(n):
-        username, password = accounts[n]
-        browser = Browser(port)
+        username, cookies = students[n]
+        browser = Browser(port, cookies)
+        until(started + arrive_within * n / count)
+        read(browser, "issue", issue_path)
+        read(browser, "css", css_path)
+        html = read(browser, "discussion", discussion_path)
+        if n in slots:
+            until(started + window * (slots[n] + 0.5) / len(slots))
+            hall.post(browser, n, username, html, discussion_path, password)
+            return
+        pace = random.Random(n)
+        while True:
+            next_read = time.monotonic() + think * pace.uniform(0.5, 1.5)
+            if next_read >= closes:
+                return
+            until(next_read)
+            read(browser, "again", pace.choice((discussion_path, issue_path)))
+
+    with ThreadPoolExecutor(max_workers=max(1, count)) as pool:
+        list(pool.map(student, range(count)))
+    hall.seconds = time.monotonic() - started
+    return hall
+
+
+def poster_slots(students, posters):
+    """Which students post, spread through the class: student index → their turn (0, 1, …)."""
+    posters = min(posters, students)
+    return {k * students // posters: k for k in range(posters)} if posters else {}
+
+
+@dataclass
+class Hall:
+    """What the lecture hall saw: timings, and which posts were accepted and then seen."""
+
+    marker: str
+    timings: Timings = field(default_factory=Timings)
+    posted: list = field(default_factory=list)
+    seen: list = field(default_factory=list)
+    how: dict = field(
+        default_factory=lambda: {"sign_in": "already signed in (real sessions)", "posting": "comment form"}
+    )
+    seconds: float = 0.0
+
+    def text(self, n):
+        return f"Lecture hall {self.marker}: student {n} thinks this week mattered."
+
+    def post(self, browser, n, username, html, discussion_path, password):
+        """Post through the page's comment form, then load where the post leads and look for it."""
+        timings = self.timings
         try:
-            if not use_login_page:
-                how["sign_in"] = "already signed in (session created in the database)"
-                browser.cookies.update(session_for(username))
-            elif not sign_in(browser, username, password, timings):
-                how["sign_in"] = "session created in the database (no login page yet)"
-                browser.cookies.update(session_for(username))
-            status, _, content, ms = browser.request(discussion_path)
-            timings.add("post: open discussion", ms, status == 200, f"→ {status}")
-            form = comment_form(content.decode())
+            if password is not None:
+                self.how["sign_in"] = "posters sign in through the login page; readers arrive signed in"
+                browser = Browser(browser.port)
+                if not sign_in(browser, username, password, timings):
+                    timings.add("sign in", float("nan"), False, "no login page")
+                    return
+                status, _, content, ms = browser.request(discussion_path)
+                timings.add("post: open discussion", ms, status == 200, f"→ {status}")
+                html = content.decode(errors="replace")
+            form = comment_form(html)
             if form is None:
-                how["posting"] = "no comment form for this student"
+                self.how["posting"] = "no comment form for this student"
                 timings.add("post: comment", float("nan"), False, "no comment form")
                 return
             data = dict(form["inputs"])
-            data[form["textareas"][0]] = f"Lecture hall {marker}: student {n} thinks this week mattered."
+            data[form["textareas"][0]] = self.text(n)
             action = urljoin(discussion_path, form["action"]) if form["action"] else discussion_path
-            status, _, _, ms = browser.request(action, "POST", data)
+            status, headers, _, ms = browser.request(action, "POST", data)
             # Post/redirect/get: a 200 is the form shown again, i.e. the comment was refused.
             ok = status in (201, 302, 303)
             timings.add("post: comment", ms, ok, f"{action} → {status}")
-            if ok:
-                posted.append(n)
+            if not ok:
+                return
+            self.posted.append(n)
+            next_path = next_page(action, headers.get("Location"), discussion_path)
+            status, _, content, ms = browser.request(next_path)
+            seen = status == 200 and escape(self.text(n)) in content.decode(errors="replace")
+            timings.add("post: next page", ms, seen, f"{next_path} → {status}, own comment not in it")
+            if seen:
+                self.seen.append(n)
         except OSError as error:
             timings.add("post: error", float("nan"), False, str(error))
 
-    elapsed = spread(len(accounts), window, student)
-    return timings, len(posted), how, marker, elapsed
+
+def next_page(action, location, fallback):
+    """The address a browser loads after the post: the redirect's, without its #fragment."""
+    if not location:
+        return fallback
+    parts = urlsplit(urljoin(action, location))
+    return parts.path + (f"?{parts.query}" if parts.query else "")

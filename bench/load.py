@@ -1,4 +1,4 @@
-"""wrk runs and the A B A B interleaving of a page with its limit."""
+"""wrk runs, and a page interleaved with the references it is compared with."""
 
 import re
 import shutil
@@ -44,38 +44,49 @@ def parse(out):
     return Run(rps, latency(50), latency(99), requests, errors, out)
 
 
-@dataclass
-class PairResult:
-    pages: list
-    limits: list
-
-    @property
-    def ratios(self):
-        # A limit run that completed nothing (a stalled machine) gives no ratio, not a crash.
-        return [p.rps / lim.rps for p, lim in zip(self.pages, self.limits, strict=True) if lim.rps > 0] or [
-            float("nan")
-        ]
-
-    def summary(self):
-        ratios = self.ratios
-        return {
-            "rps": statistics.median(p.rps for p in self.pages),
-            "p50_ms": statistics.median(p.p50_ms for p in self.pages),
-            "p99_ms": statistics.median(p.p99_ms for p in self.pages),
-            "limit_rps": statistics.median(lim.rps for lim in self.limits),
-            "ratio": statistics.median(ratios),
-            "ratio_min": min(ratios),
-            "ratio_max": max(ratios),
-            "errors": sum(p.errors for p in self.pages) + sum(lim.errors for lim in self.limits),
-        }
+def summary(runs):
+    """Median requests/s and latencies of a target's runs, and every error they met."""
+    return {
+        "rps": statistics.median(r.rps for r in runs),
+        "p50_ms": statistics.median(r.p50_ms for r in runs),
+        "p99_ms": statistics.median(r.p99_ms for r in runs),
+        "errors": sum(r.errors for r in runs),
+    }
 
 
-def interleave(page_url, limit_url, *, pairs, duration, connections, headers=()):
-    """Warm both up, then page, limit, page, limit…: drift on the machine hits both alike."""
-    wrk(page_url, duration="1s", connections=connections, headers=headers)
-    wrk(limit_url, duration="1s", connections=connections)
-    result = PairResult([], [])
+def ratios(runs, reference_runs):
+    """Run by run, requests/s of ``runs`` over those of ``reference_runs`` measured beside them.
+
+    A reference run that completed nothing (a stalled machine) gives no ratio, not a crash.
+    """
+    return [r.rps / ref.rps for r, ref in zip(runs, reference_runs, strict=True) if ref.rps > 0]
+
+
+def ratio_summary(runs, reference_runs):
+    """The median of the pairwise ratios with their range; NaN when there is none."""
+    values = ratios(runs, reference_runs) or [float("nan")]
+    return {"ratio": statistics.median(values), "ratio_min": min(values), "ratio_max": max(values)}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One address wrk loads, with the headers (cookies) it sends."""
+
+    url: str
+    headers: tuple = ()
+
+
+def interleave(targets, *, pairs, duration, connections):
+    """Warm each target up, then load them in turn, ``pairs`` rounds: A B C A B C…
+
+    ``targets`` maps a role ("page", "limit", "bare"…) to a Target; returns role → runs, the
+    n-th run of every role measured in the same round, so drift on the machine hits all alike.
+    """
+    for target in targets.values():
+        wrk(target.url, duration="1s", connections=connections, headers=target.headers)
+    runs = {role: [] for role in targets}
     for _ in range(pairs):
-        result.pages.append(wrk(page_url, duration=duration, connections=connections, headers=headers))
-        result.limits.append(wrk(limit_url, duration=duration, connections=connections))
-    return result
+        for role, target in targets.items():
+            run = wrk(target.url, duration=duration, connections=connections, headers=target.headers)
+            runs[role].append(run)
+    return runs

@@ -10,11 +10,18 @@ import time
 from bench.env import PROJECT_DIR
 
 WORKERS = 2
+READY_PATH = "/__bench__/reference/100/"
 
 
 class Server:
-    def __init__(self, env, port, log_path):
+    """gunicorn serving ``app`` with the repository's gunicorn.conf.py, 2 sync workers.
+
+    The board and bare Django are started the same way, so they differ only in the application.
+    """
+
+    def __init__(self, env, port, log_path, *, app="newsboard.wsgi:application", ready_path=READY_PATH):
         self.env, self.port, self.log_path = env, port, log_path
+        self.app, self.ready_path = app, ready_path
         self.process = None
 
     def start(self):
@@ -25,7 +32,8 @@ class Server:
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "newsboard.wsgi:application",
+                self.app,
+                "--config=gunicorn.conf.py",
                 f"--bind=127.0.0.1:{self.port}",
                 f"--workers={WORKERS}",
                 "--worker-class=sync",
@@ -42,7 +50,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {self.log_path}")
             try:
-                answered = get(self.port, "/__bench__/reference/100/")[0] == 200
+                answered = get(self.port, self.ready_path)[0] == 200
                 if answered and len(self.worker_pids()) == WORKERS:
                     return self
             except OSError:
@@ -103,3 +111,26 @@ def get(port, path, headers=None, method="GET", body=None):
         return response.status, response.headers, response.read()
     finally:
         conn.close()
+
+
+def signed_in_cookie(port, path, cookies):
+    """The Cookie header a signed-in browser sends after its first page: the session, and the CSRF
+    cookie that page set. Fails unless the session is good, i.e. the page answers 200 with it.
+    """
+    cookies = dict(cookies)
+    for _ in range(2):
+        header = "; ".join(f"{name}={value}" for name, value in cookies.items())
+        status, headers, _ = get(port, path, {"Cookie": header})
+        if status != 200:
+            raise RuntimeError(f"{path} on port {port} answered {status} to a signed-in request")
+        set_cookies = dict(parse_set_cookie(line) for line in headers.get_all("Set-Cookie") or [])
+        if not set_cookies.keys() - cookies.keys():
+            return header
+        cookies |= set_cookies
+    raise RuntimeError(f"{path} on port {port} sets a new cookie on every request: {set_cookies}")
+
+
+def parse_set_cookie(line):
+    """(name, value) of one Set-Cookie header."""
+    name, _, value = line.split(";", 1)[0].partition("=")
+    return name.strip(), value.strip().strip('"')

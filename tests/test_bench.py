@@ -1,14 +1,23 @@
 """The benchmark harness's own pieces: data at a scale, the reference route, the parsers."""
 
+import json
+import math
+import os
+import subprocess
+import sys
 from importlib import reload
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import clear_url_caches
 from taggit.models import TaggedItem
 
 import newsboard.urls
-from bench import hall, load, scales
+from bench import env as bench_env
+from bench import hall, load, pages, report, scales
+from bench.bare import views as bare_views
 from bench.reference import constant_page, loop_page
+from bench.server import parse_set_cookie
 from items.models import Discussion
 
 REFERENCE_URL = "/__bench__/reference/1000/"
@@ -124,3 +133,226 @@ def test_without_wrk_the_benchmark_says_how_to_install_it(monkeypatch, capsys):
 
     assert main(["--scale", "course"]) == 2
     assert "apt-get install wrk" in capsys.readouterr().err
+
+
+def wrk_run(rps, p99=5.0, errors=0):
+    return load.Run(rps=rps, p50_ms=1.0, p99_ms=p99, requests=int(rps), errors=errors)
+
+
+def test_ratios_are_taken_round_by_round_and_summarised_by_their_median():
+    pages = [wrk_run(100), wrk_run(300), wrk_run(200)]
+    references = [wrk_run(200), wrk_run(300), wrk_run(800)]
+
+    assert load.ratios(pages, references) == [0.5, 1.0, 0.25]
+    assert load.ratio_summary(pages, references) == {"ratio": 0.5, "ratio_min": 0.25, "ratio_max": 1.0}
+
+
+def test_a_reference_run_that_completed_nothing_gives_no_ratio():
+    assert load.ratios([wrk_run(100)], [wrk_run(0)]) == []
+    summary = load.ratio_summary([wrk_run(100)], [wrk_run(0)])
+    assert math.isnan(summary["ratio"])
+
+
+def test_a_targets_runs_are_summarised_by_their_medians_and_all_their_errors():
+    runs = [wrk_run(100, p99=9.0, errors=1), wrk_run(300, p99=3.0), wrk_run(200, p99=4.0, errors=2)]
+    assert load.summary(runs) == {"rps": 200, "p50_ms": 1.0, "p99_ms": 4.0, "errors": 3}
+
+
+def test_every_board_page_is_measured_anonymous_and_signed_in_the_template_loops_anonymous_only():
+    names = [variant.name for variant in pages.variants(pages.PAGES)]
+
+    assert "home" in names
+    assert "home, signed in" in names
+    assert "discussion, signed in" in names
+    assert "template loop, 20 rows" in names
+    assert "template loop, 20 rows, signed in" not in names
+    assert len(names) == len(set(names))
+
+
+def page_row(page, ratio, *, signed_in=False, queries=3, path="/"):
+    return {
+        "name": f"{page}, signed in" if signed_in else page,
+        "page": page,
+        "signed_in": signed_in,
+        "board": True,
+        "path": path,
+        "queries": queries,
+        "vs": {"bare": {"ratio": ratio, "ratio_min": ratio, "ratio_max": ratio}},
+    }
+
+
+def met(results):
+    return {target: ok for target, _, ok in results}
+
+
+def test_the_targets_are_0_7_anonymous_0_25_signed_in_and_0_15_for_the_busy_discussion():
+    rows = [
+        page_row("home", 0.71),
+        page_row("home", 0.24, signed_in=True),
+        page_row("discussion", 0.69),
+        page_row("discussion", 0.16, signed_in=True),
+    ]
+
+    assert met(report.targets(rows)) == {
+        "home: warm ≥ 0.7 × bare Django": True,
+        "home, signed in: warm ≥ 0.25 × bare Django": False,
+        "discussion: warm ≥ 0.7 × bare Django": False,
+        "discussion, signed in: warm ≥ 0.15 × bare Django": True,
+        "queries ≤ 8 on every page, anonymous and signed in": True,
+    }
+
+
+def test_a_page_over_eight_queries_or_not_available_fails_the_query_target():
+    over = [page_row("home", 1.0), page_row("item", 1.0, signed_in=True, queries=9)]
+    missing = [page_row("home", 1.0), page_row("item", float("nan"), queries=None, path=None) | {"note": "-"}]
+
+    for rows in (over, missing):
+        (query_target,) = [r for r in report.targets(rows, warm=False) if r[0].startswith("queries")]
+        assert query_target[2] is False
+    assert "item, signed in" in [r for r in report.targets(over) if r[0].startswith("queries")][0][1]
+
+
+def test_warm_targets_are_not_judged_on_a_run_with_the_caches_off():
+    assert [target for target, _, _ in report.targets([page_row("home", 0.1)], warm=False)] == [
+        "queries ≤ 8 on every page, anonymous and signed in"
+    ]
+
+
+def hall_result(**changes):
+    return {
+        "read_errors": [],
+        "post_errors": [],
+        "posted": 100,
+        "stored": 100,
+        "seen": 100,
+        "posters": 100,
+        "timings": {"reads (all)": {"p99_ms": 40.0}},
+    } | changes
+
+
+@pytest.mark.parametrize(
+    ("changes", "failed"),
+    [
+        ({}, set()),
+        ({"post_errors": ["post: comment: → 500"]}, {"lecture hall: 0 errors"}),
+        ({"stored": 99}, {"lecture hall: 0 lost (posts accepted = comments stored)"}),
+        ({"timings": {"reads (all)": {"p99_ms": 101.0}}}, {"lecture hall: reads p99 ≤ 100 ms"}),
+        ({"seen": 99}, {"lecture hall: each poster sees their comment on the next page"}),
+        (
+            {"posted": 0, "stored": 0, "seen": 0},
+            {
+                "lecture hall: 0 lost (posts accepted = comments stored)",
+                "lecture hall: each poster sees their comment on the next page",
+            },
+        ),
+    ],
+)
+def test_the_lecture_hall_targets(changes, failed):
+    results = report.targets([], hall_result(**changes))
+    assert {target for target, _, ok in results if not ok} == failed
+
+
+def test_a_speed_device_that_buys_under_ten_percent_everywhere_goes():
+    assert report.device_verdict("page cache", [(5.44, "home"), (0.01, "home, signed in")], 0.10) == (
+        "page cache: buys at most +544 % (home); keep"
+    )
+    assert report.device_verdict("fragment cache", [(0.09, "issue"), (float("nan"), "item")], 0.10) == (
+        "fragment cache: buys at most +9 % (issue); goes (under 10% on every page)"
+    )
+    assert report.device_verdict("x", [], 0.10) == "x: not measured"
+
+
+def test_the_floors_are_pooled_over_every_round_that_measured_them():
+    rows = [
+        {"reference_rps": {"bare": [1000, 1200]}, "reference_vs_bare": {}},
+        {
+            "reference_rps": {"bare": [1100], report.FLOOR_DB: [400]},
+            "reference_vs_bare": {report.FLOOR_DB: [0.36]},
+        },
+        {
+            "reference_rps": {"bare": [900], report.FLOOR_DB: [300]},
+            "reference_vs_bare": {report.FLOOR_DB: [0.33]},
+        },
+    ]
+
+    assert report.pooled(rows, "bare")["rps"] == 1050
+    floor = report.pooled(rows, report.FLOOR_DB)
+    assert (floor["rounds"], floor["rps"], floor["ratio_min"], floor["ratio_max"]) == (2, 350, 0.33, 0.36)
+    assert report.pooled(rows, report.FLOOR_COOKIE) is None
+
+
+def test_the_query_table_puts_a_pages_anonymous_and_signed_in_counts_side_by_side():
+    rows = [
+        page_row("home", 1.0, queries=2) | {"page_cached": True, "served_queries": 1},
+        page_row("home", 0.3, signed_in=True, queries=4),
+    ]
+    assert report.query_table(rows).splitlines()[-1] == "| home | 2 (cached: 1) | 4 |"
+
+
+def test_latencies_are_summarised_with_failed_requests_counted_but_not_timed():
+    summary = hall.latency_summary([float(n) for n in range(1, 101)] + [float("nan")])
+    assert summary == {"count": 101, "p50_ms": 50.5, "p99_ms": 99.0, "max_ms": 100.0}
+    assert math.isnan(hall.latency_summary([float("nan")])["p99_ms"])
+
+
+def test_the_posters_are_spread_through_the_class_one_turn_each():
+    slots = hall.poster_slots(300, 100)
+    assert len(slots) == 100
+    assert sorted(slots.values()) == list(range(100))
+    assert list(slots)[:3] == [0, 3, 6]
+    assert hall.poster_slots(5, 10) == {n: n for n in range(5)}
+    assert hall.poster_slots(5, 0) == {}
+
+
+@pytest.mark.parametrize(
+    ("location", "expected"),
+    [
+        ("/discussions/open/#comment-7", "/discussions/open/"),
+        ("/discussions/open/?page=3#comment-7", "/discussions/open/?page=3"),
+        ("http://127.0.0.1:8141/discussions/open/", "/discussions/open/"),
+        (None, "/fallback/"),
+    ],
+)
+def test_after_posting_the_browser_loads_the_redirect_without_its_fragment(location, expected):
+    assert hall.next_page("/discussions/open/comment/", location, "/fallback/") == expected
+
+
+def test_a_set_cookie_header_is_read_into_its_name_and_value():
+    line = "csrftoken=abc123; expires=Thu, 02 Dec 2027 11:05:30 GMT; Max-Age=31449600; Path=/; SameSite=Lax"
+    assert parse_set_cookie(line) == ("csrftoken", "abc123")
+
+
+@pytest.mark.django_db
+def test_bare_djangos_signed_in_page_wants_a_user_and_issues_a_csrf_token(rf, django_user_model):
+    request = rf.get("/signed-in/")
+    request.user = AnonymousUser()
+    assert bare_views.signed_in_page(request).status_code == 302
+
+    request.user = django_user_model.objects.create_user("bare")
+    response = bare_views.signed_in_page(request)
+    assert response.status_code == 200
+    assert len(response.content) == bare_views.PAGE_BYTES
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"]
+    assert len(bare_views.page(rf.get("/")).content) == bare_views.PAGE_BYTES
+
+
+def test_bare_django_is_its_own_project_and_makes_a_real_session(tmp_path):
+    env = bench_env.bare_env({"SECRET_KEY": "k" * 50, "GUNICORN_MAX_REQUESTS": "0"}, "signed cookies")
+    env["BARE_SQLITE_PATH"] = str(tmp_path / "bare.sqlite3")
+
+    made = subprocess.run(
+        [sys.executable, "-m", "bench.bare.session"],
+        cwd=bench_env.PROJECT_DIR,
+        env=os.environ | env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    # A signed-cookie session carries the user in the cookie itself: signed data, not a key.
+    assert json.loads(made.stdout)["sessionid"].count(":") == 2
+
+
+def test_what_a_device_buys_is_shown_with_the_range_of_its_rounds():
+    assert report.gain_cell({"ratio": 1.25, "ratio_min": 1.03, "ratio_max": 1.4}) == "+25 % (+3 to +40 %)"
+    assert report.gain_cell({"ratio": float("nan"), "ratio_min": 0, "ratio_max": 0}) == "–"
