@@ -25,7 +25,7 @@ class Device:
 DEVICES = {
     "page-cache": Device(
         "page cache",
-        "anonymous pages served whole from the cache (items/pagecache.py)",
+        "anonymous pages served whole from the cache (items/caching.PageCacheMiddleware)",
         {"NEWSBOARD_PAGE_CACHE_SECONDS": "0"},
     ),
     # Issue 17's shared fragments ({% cache %}, NEWSBOARD_FRAGMENT_SECONDS; 0 draws every fragment
