@@ -33,12 +33,12 @@ def test_the_first_reader_draws_the_thread_for_every_classmate(django_assert_max
     rows = thread_rows(discussion, version(discussion))
     url = discussion.get_absolute_url()
     shared = cache.get(f"thread:{discussion.pk}:{version(discussion)}:member")
-    pieces = cache.get(f"thread-pieces:{discussion.pk}:{version(discussion)}:member")
-    assert (shared, pieces) == draw_shared_thread(discussion, rows, version(discussion), True, url)
-    authors, html = shared
-    assert set(pieces) == {row.pk for row in rows}
-    assert authors == {row.author_id for row in rows}
-    assert html == "".join(piece for _, piece in pieces.values())
+    own = cache.get(f"thread-own:{discussion.pk}:{version(discussion)}:member")
+    assert (shared, own) == draw_shared_thread(discussion, rows, version(discussion), True, url)
+    authors, waiting, count, parts = shared
+    assert authors == {row.author_id for row in rows} and not waiting and count == 3
+    assert len(parts) == 3 and all(f'id="c{row.pk}"' in "".join(parts) for row in rows)
+    assert {entry.comment.pk for places in own.values() for _, entry in places} == {row.pk for row in rows}
 
     # The next classmate reads it from the cache: no comment is drawn again.
     other = UserFactory()
@@ -112,7 +112,8 @@ def test_shared_html_holds_no_form_and_no_one_s_own_buttons():
     page_for(UserFactory(), discussion)
     page_for(None, discussion)
     for reader in ("member", "guest"):
-        _, html = cache.get(f"thread:{discussion.pk}:{version(discussion)}:{reader}")
+        _, _, _, parts = cache.get(f"thread:{discussion.pk}:{version(discussion)}:{reader}")
+        html = "".join(parts)
         assert "<form" not in html and "/edit/" not in html and "/delete/" not in html
 
 

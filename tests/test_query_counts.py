@@ -46,7 +46,8 @@ BOUNDS = {
     # The item (with issue, category and discussion), its tags, its media, its insights.
     "item_detail": 5,
     "insight_list": 3,
-    "discussion_detail": 3,
+    # The board's version, the discussion, its version, the thread's rows.
+    "discussion_detail": 4,
     "issues_feed": 3,
     "issues_atom_feed": 3,
     "category_feed": 4,

@@ -4,9 +4,11 @@ Permission rules live in ``items.permissions`` and are enforced by ``items.servi
 refused write is a 403, an unknown or hidden discussion a 404.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
@@ -16,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from items import permissions, services
-from items.caching import discussion_key, page_versions
+from items.caching import BOARD, discussion_key, page_versions
 from items.forms import CommentEditForm, CommentForm, CommentReportForm
 from items.fragments import render_thread, thread_rows
 from items.models import Comment, CommentReport, Discussion, NewsItem, WeeklyIssue
@@ -38,6 +40,8 @@ def _public_discussion(slug):
 
 def _render_discussion(request, discussion, form=None, status=200):
     version = page_versions(request, discussion_key(discussion.pk))[discussion_key(discussion.pk)]
+    page_url = discussion.get_absolute_url()
+    comments_html, comment_count = render_thread(request, discussion, version, page_url)
     can_post = permissions.can_post(request.user, discussion)
     reply_to = None
     if form is None and can_post:
@@ -46,10 +50,10 @@ def _render_discussion(request, discussion, form=None, status=200):
         form = CommentForm(discussion=discussion, initial=initial)
     elif form is not None and can_post:
         reply_to = _reply_target(discussion, version, form.data.get("parent", ""))
-    page_url = discussion.get_absolute_url()
     context = {
         "discussion": discussion,
-        "comments_html": render_thread(request, discussion, version, page_url),
+        "comments_html": comments_html,
+        "comment_count": comment_count,
         "form": form if can_post else None,
         "reply_to": reply_to,
         "can_moderate": permissions.is_moderator(request.user),
@@ -72,10 +76,16 @@ def _reply_target(discussion, version, pk):
 def discussion_detail(request, slug):
     """A discussion's prompt and its thread, with the comment form for signed-in readers.
 
-    Template: ``items/discussion_detail.html``. Context: ``discussion``, ``comments_html`` (see
-    ``items.fragments``), ``form``, ``reply_to``, ``can_moderate``.
+    Template: ``items/discussion_detail.html``. Context: ``discussion``, ``comments_html`` and
+    ``comment_count`` (see ``items.fragments``), ``form``, ``reply_to``, ``can_moderate``.
     """
-    return _render_discussion(request, _public_discussion(slug))
+    # The discussion's title, prompt and lock change with the board's version; its comments and
+    # their count come with the thread, under the discussion's own.
+    board = page_versions(request)[BOARD]
+    discussion = cache.get_or_set(
+        f"discussion:{slug}:{board}", lambda: _public_discussion(slug), settings.NEWSBOARD_FRAGMENT_SECONDS
+    )
+    return _render_discussion(request, discussion)
 
 
 @require_POST
