@@ -72,7 +72,7 @@ def test_development_needs_nothing_set(tmp_path):
 @pytest.mark.parametrize(
     ("redis_url", "engine"),
     [
-        (None, "django.contrib.sessions.backends.db"),
+        (None, "django.contrib.sessions.backends.signed_cookies"),
         ("redis://cache.example.edu:6379/0", "django.contrib.sessions.backends.cached_db"),
     ],
 )

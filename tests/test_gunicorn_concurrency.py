@@ -43,17 +43,20 @@ from django.core.management import call_command
 call_command("migrate", interactive=False, verbosity=0)
 call_command("collectstatic", interactive=False, verbosity=0)
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, BACKEND_SESSION_KEY, get_user_model
-from django.contrib.sessions.backends.db import SessionStore
+from importlib import import_module
+from django.conf import settings
 from items.models import Discussion
+
+SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
 Discussion.objects.create(title="Live load", slug="{DISCUSSION}", prompt="Say something.")
 for n in range({CLIENTS}):
     user = get_user_model().objects.create_user(f"live{{n}}", f"live{{n}}@example.edu")
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "newsboard.throttle.ThrottledModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
+    session.save()
     print("SESSION", session.session_key)
 """
 

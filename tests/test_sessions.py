@@ -5,6 +5,12 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
+ENGINES = [
+    "django.contrib.sessions.backends.db",
+    "django.contrib.sessions.backends.cached_db",
+    "django.contrib.sessions.backends.signed_cookies",
+]
+
 
 @pytest.mark.parametrize(
     "cookie",
@@ -17,12 +23,26 @@ pytestmark = pytest.mark.django_db
         "sessionid=abc def ghij",
     ],
 )
-def test_a_forged_session_cookie_reads_as_signed_out(client, cookie):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_forged_session_cookie_reads_as_signed_out(client, settings, engine, cookie):
+    settings.SESSION_ENGINE = engine
     response = client.get(reverse("items:discussion_list"), HTTP_COOKIE=cookie)
     assert response.status_code == 200
     assert "Sign in" in response.content.decode()
 
 
-def test_a_real_session_still_signs_in(client, student):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_real_session_still_signs_in(client, settings, student, engine):
+    settings.SESSION_ENGINE = engine
     client.force_login(student)
     assert client.get(reverse("account_settings")).status_code == 200
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_password_change_ends_every_other_session(client, settings, student, engine):
+    """Even a signed-cookie session, which the server cannot delete, dies with the password."""
+    settings.SESSION_ENGINE = engine
+    client.force_login(student)
+    student.set_password("a whole new secret")
+    student.save()
+    assert client.get(reverse("account_settings")).status_code == 302
