@@ -26,7 +26,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Min
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.middleware.gzip import re_accepts_gzip
@@ -80,22 +80,36 @@ def _create(key):
 
 def read_versions(keys):
     """``{key: version}`` for ``keys``, in one query; a key seen for the first time gets a row."""
-    keys = set(keys)
-    now = timezone.now()
-    rows = models.ContentVersion.objects.filter(key__in=keys).values_list("key", "value", "next_publish_at")
-    versions, due = {}, False
-    for key, value, next_publish_at in rows:
-        versions[key] = value
-        due = due or (next_publish_at is not None and next_publish_at <= now)
-    if due or len(versions) < len(keys):
+    keys = sorted(set(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(_versions_sql(connection.vendor, len(keys)), [_now_in_db(), *keys])
+        rows = cursor.fetchall()
+    versions = {key: value for key, value, _ in rows}
+    if any(due for _, _, due in rows) or len(versions) < len(keys):
         # A scheduled issue has gone live since the last bump, or a version has no row yet.
         with transaction.atomic():
-            if due:
+            if any(due for _, _, due in rows):
                 bump(BOARD)
-            for key in keys - versions.keys():
+            for key in set(keys) - versions.keys():
                 _create(key)
         return read_versions(keys)
     return versions
+
+
+@functools.cache
+def _versions_sql(vendor, count):
+    """``read_versions``' SELECT, written out: every request of a signed-in reader runs it, and
+    building it through the ORM cost 12 % of a cached page's instructions."""
+    qn = connection.ops.quote_name
+    due = f"{qn('next_publish_at')} IS NOT NULL AND {qn('next_publish_at')} <= %s"
+    return (
+        f"SELECT {qn('key')}, {qn('value')}, {due} FROM {qn(models.ContentVersion._meta.db_table)} "
+        f"WHERE {qn('key')} IN ({', '.join(['%s'] * count)})"
+    )
+
+
+def _now_in_db():
+    return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
 def page_versions(request, *keys):
