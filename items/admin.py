@@ -12,6 +12,7 @@ from items.models import (
     Category,
     Comment,
     CommentReport,
+    CommentRevision,
     CourseSettings,
     Discussion,
     Insight,
@@ -235,6 +236,19 @@ class CommentReportInline(admin.TabularInline):
         return False
 
 
+class CommentRevisionInline(admin.TabularInline):
+    model = CommentRevision
+    extra = 0
+    fields = ["replaced_at", "body"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name = "earlier text"
+    verbose_name_plural = "Earlier text (before each edit by its author)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["__str__", "status", "is_pinned", "created_at", "report_count"]
@@ -243,7 +257,7 @@ class CommentAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ["discussion", "author", "parent", "body", "created_at", "edited_at", "status"]
     fields = readonly_fields + ["is_pinned"]
-    inlines = [CommentReportInline]
+    inlines = [CommentReportInline, CommentRevisionInline]
     actions = ["hide", "restore", "approve", "reject"]
 
     def get_queryset(self, request):

@@ -415,6 +415,25 @@ class Comment(models.Model):
         return self.discussion.get_absolute_url() + f"#c{self.pk}"
 
 
+class CommentRevision(models.Model):
+    """The text a comment had before one edit: instructors see what was changed, and edits are
+    counted against the author's rate limit."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-replaced_at"]
+        indexes = [models.Index(fields=["replaced_at"], name="revision_replaced_idx")]
+
+    def __str__(self):
+        return f"Comment {self.comment_id} before its edit at {self.replaced_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return self.comment.get_absolute_url()
+
+
 class CommentReport(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(

@@ -19,6 +19,7 @@ from items.models import (
     Category,
     Comment,
     CommentReport,
+    CommentRevision,
     Discussion,
     Insight,
     NewsItem,
@@ -133,19 +134,31 @@ def _require_moderator(by):
 def _check_rate_limit(author):
     if permissions.is_moderator(author):
         return
+    recent = Comment.objects.filter(author=author)
+    _check_recent_count(recent, "created_at", "posted", "comments")
+
+
+def _check_edit_rate_limit(author):
+    if permissions.is_moderator(author):
+        return
+    recent = CommentRevision.objects.filter(comment__author=author)
+    _check_recent_count(recent, "replaced_at", "made", "edits")
+
+
+def _check_recent_count(queryset, field, verb, noun):
     now = timezone.now()
-    recent = Comment.objects.filter(author=author, created_at__gte=now - timedelta(days=1))
+    recent = queryset.filter(**{f"{field}__gte": now - timedelta(days=1)})
     per_minute = settings.NEWSBOARD_COMMENTS_PER_MINUTE
     per_day = settings.NEWSBOARD_COMMENTS_PER_DAY
-    if recent.filter(created_at__gte=now - timedelta(minutes=1)).count() >= per_minute:
+    if recent.filter(**{f"{field}__gte": now - timedelta(minutes=1)}).count() >= per_minute:
         raise RateLimited(
-            f"You have posted {per_minute} comments in the last minute. "
+            f"You have {verb} {per_minute} {noun} in the last minute. "
             "Please wait a minute and send it again: your text is kept below.",
             code="rate_limited",
         )
     if recent.count() >= per_day:
         raise RateLimited(
-            f"You have posted {per_day} comments today, the daily limit. "
+            f"You have {verb} {per_day} {noun} today, the daily limit. "
             "Your text is kept below; please try again tomorrow.",
             code="rate_limited",
         )
@@ -181,6 +194,9 @@ def comment_create(*, discussion, author, body, parent=None, submit_token=None):
     if existing := _existing_submission(author, submit_token):
         return existing
     _check_length(body)
+    # Rendered before the transaction: on SQLite an open write transaction holds the one
+    # write lock, so every other writer would wait for the render too.
+    body_html = render_comment(body)
     try:
         with transaction.atomic():
             # Lock the discussion row: posts to one discussion queue here, so the lock
@@ -200,7 +216,7 @@ def comment_create(*, discussion, author, body, parent=None, submit_token=None):
                 parent=parent,
                 depth=parent.depth + 1 if parent else 0,
                 body=body,
-                body_html=render_comment(body),
+                body_html=body_html,
                 status=Comment.Status.PENDING if premoderated else Comment.Status.VISIBLE,
                 submit_token=submit_token,
             )
@@ -224,9 +240,15 @@ def comment_edit(*, comment, by, body):
             f"You can edit your own comments for {settings.NEWSBOARD_COMMENT_EDIT_MINUTES} minutes."
         )
     _check_length(body)
+    body_html = render_comment(body)
     with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if not permissions.can_edit(by, comment):
+            raise PermissionDenied("This comment can no longer be edited.")
+        _check_edit_rate_limit(by)
+        CommentRevision.objects.create(comment=comment, body=comment.body)
         comment.body = body
-        comment.body_html = render_comment(body)
+        comment.body_html = body_html
         comment.edited_at = timezone.now()
         comment.full_clean()
         comment.save(update_fields=["body", "body_html", "edited_at"])
