@@ -29,7 +29,8 @@ from items import issue_listing, listed_media, listed_tags
 
 FORMAT = "newsboard-backup"
 VERSION = 1
-EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
+# Sign-in attempts (axes) are short-lived security records, not the board: a restore starts clean.
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
 # Rows the migrations themselves create; an "empty" database already has them.
 CREATED_BY_MIGRATIONS = {"auth.group"}
 

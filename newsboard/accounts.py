@@ -88,7 +88,7 @@ def signup(request):
         with transaction.atomic():
             user = form.save()
             Profile.objects.create(user=user, display_name=form.cleaned_data["display_name"].strip())
-        login(request, user)
+        login(request, user, backend="newsboard.signin.ProfileModelBackend")
         messages.success(request, "Welcome! Your account is ready.")
         # A plain redirect: redirect() would try a bare word like "hide" as a view name (a 500).
         next_url = _next_url(request)

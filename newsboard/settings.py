@@ -6,6 +6,7 @@ and ALLOWED_HOSTS. Every variable is listed in .env.example.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "taggit",
+    "axes",
     "items",
 ]
 
@@ -90,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsboard.middleware.BoardLoginRequiredMiddleware",
+    # Turns a sign-in that Axes refused into the "locked" page (429); last, as Axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsboard.urls"
@@ -340,12 +344,21 @@ SECURE_CSP = {
 # Load balancers probe /healthz over plain HTTP on the app server itself.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# Sign-in throttling (newsboard/throttle.py): failures counted per user name and per client
-# address within a window. The address limit is higher because a class may share one NAT.
-AUTHENTICATION_BACKENDS = ["newsboard.throttle.ThrottledModelBackend"]
-NEWSBOARD_LOGIN_FAILURES_PER_USER = env_int("NEWSBOARD_LOGIN_FAILURES_PER_USER", 5)
-NEWSBOARD_LOGIN_FAILURES_PER_IP = env_int("NEWSBOARD_LOGIN_FAILURES_PER_IP", 50)
-NEWSBOARD_LOGIN_LOCKOUT_MINUTES = env_int("NEWSBOARD_LOGIN_LOCKOUT_MINUTES", 15)
+# Sign-in lockout (django-axes, newsboard/signin.py): 5 failures for one (user name, address)
+# pair lock that pair for 15 minutes; an address is locked only when its failures in that time
+# span many user names, more than a class behind one NAT would mistype.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "newsboard.signin.ProfileModelBackend"]
+AXES_HANDLER = "newsboard.signin.SignInHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("NEWSBOARD_LOGIN_FAILURES_PER_USER", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("NEWSBOARD_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked neither extend the lock nor count: the lock ends 15 minutes after it began.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "newsboard.signin.username_key"
+AXES_CLIENT_IP_CALLABLE = "newsboard.signin.client_ip"
+AXES_LOCKOUT_CALLABLE = "newsboard.signin.locked_out"
+NEWSBOARD_LOGIN_USERNAMES_PER_IP = env_int("NEWSBOARD_LOGIN_USERNAMES_PER_IP", 100)
 # How many proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
 NEWSBOARD_TRUSTED_PROXY_COUNT = env_int("NEWSBOARD_TRUSTED_PROXY_COUNT", 0)
 

@@ -3,18 +3,16 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.auth.views import LoginView
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
 from items.sitemaps import SITEMAPS
-from newsboard import accounts, health, outage, throttle
+from newsboard import accounts, health, outage
 
 admin.site.site_header = "ML Weekly — instructor admin"
 admin.site.site_title = "ML Weekly admin"
 admin.site.index_title = "Curate the board"
-admin.site.login_form = throttle.ThrottledAdminAuthenticationForm
 
 handler500 = outage.server_error
 
@@ -23,11 +21,6 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/settings/", accounts.account_settings, name="account_settings"),
-    path(
-        "accounts/login/",
-        LoginView.as_view(authentication_form=throttle.ThrottledAuthenticationForm),
-        name="login",
-    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("items.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

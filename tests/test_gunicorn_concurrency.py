@@ -51,7 +51,7 @@ for n in range({CLIENTS}):
     user = get_user_model().objects.create_user(f"live{{n}}", f"live{{n}}@example.edu")
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "newsboard.throttle.ThrottledModelBackend"
+    session[BACKEND_SESSION_KEY] = "newsboard.signin.ProfileModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     print("SESSION", session.session_key)

@@ -514,7 +514,7 @@ def test_moderation_redirect_never_leaves_the_site(instructor_client):
 
 # Discussion and comments; signed in adds session, user and profile; instructors add permissions.
 # The first request: the content version, then the thread rows (cached for the next reader).
-# Signed in: the session, then the user with their profile (one query, newsboard.throttle).
+# Signed in: the session, then the user with their profile (one query, newsboard.signin).
 PAGE_QUERIES = {"anonymous": 3, "student": 5, "instructor": 7}
 
 
