@@ -235,6 +235,9 @@ SESSION_ENGINE = os.environ.get(
 )
 
 LOGIN_URL = "login"
+# A reset link is used within minutes of asking for it; Django's default of 3 days leaves it
+# valid in a mailbox long after.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 60 * 60)
 LOGIN_REDIRECT_URL = "items:home"
 LOGOUT_REDIRECT_URL = "items:home"
 

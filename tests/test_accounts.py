@@ -1,13 +1,17 @@
 """Accounts as students meet them: sign up, sign in and out, passwords, settings, private boards."""
 
 import re
+from datetime import datetime, timedelta
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.urls import reverse
 
 from items.models import CourseSettings, Profile
 from tests.factories import DiscussionFactory, ProfileFactory, UserFactory, WeeklyIssueFactory
+from tests.test_logging import reset_link
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +227,12 @@ def test_sign_in_rehashes_an_older_pbkdf2_password_with_argon2(client, settings)
     assert user.password.startswith("argon2$argon2id$")
     assert check_password(PASSWORD, user.password)
     assert not check_password("not the password", user.password)
+
+
+@pytest.mark.parametrize(("hours_ago", "works"), [(1.9, True), (2.1, False)])
+def test_reset_links_work_for_two_hours(client, student, hours_ago, works):
+    made_at = datetime.now() - timedelta(hours=hours_ago)
+    with mock.patch.object(PasswordResetTokenGenerator, "_now", return_value=made_at):
+        _uid, _token, link = reset_link(student)
+    response = client.get(link, follow=True)
+    assert ('name="new_password1"' in response.content.decode()) is works

@@ -110,3 +110,29 @@ def test_the_production_configuration_writes_json_requests_to_stdout(tmp_path):
         "token=%5Bredacted%5D",
     )
     assert line["status"] == 200
+
+
+def reset_link(user):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return uid, token, reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+
+
+def test_a_password_reset_token_never_reaches_the_log(client, student, log_output):
+    uid, token, link = reset_link(student)
+    assert client.get(link).status_code == 302  # Django moves the token into the session
+    [line] = request_lines(log_output)
+    assert line["path"] == f"/accounts/reset/{uid}/[redacted]/"
+    assert line["message"] == f"GET /accounts/reset/{uid}/[redacted]/ 302"
+    assert token not in log_output.getvalue()
+
+
+def test_a_token_in_a_mangled_link_is_redacted_from_every_line(client, student, log_output):
+    _uid, token, link = reset_link(student)
+    assert client.get(link + "trailing-junk/").status_code == 404
+    assert request_lines(log_output)
+    assert token not in log_output.getvalue()
