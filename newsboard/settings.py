@@ -238,6 +238,13 @@ LOGIN_URL = "login"
 # A reset link is used within minutes of asking for it; Django's default of 3 days leaves it
 # valid in a mailbox long after.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 60 * 60)
+# Per hour (newsboard/accounts.py, counted in the cache): reset requests and wrong join codes from
+# one client address, sign-ups from one address (a class behind one NAT signs up together), and
+# reset or sign-up emails to one mailbox.
+NEWSBOARD_RESET_REQUESTS_PER_IP = env_int("NEWSBOARD_RESET_REQUESTS_PER_IP", 20)
+NEWSBOARD_JOIN_CODE_FAILURES_PER_IP = env_int("NEWSBOARD_JOIN_CODE_FAILURES_PER_IP", 20)
+NEWSBOARD_SIGNUPS_PER_IP = env_int("NEWSBOARD_SIGNUPS_PER_IP", 200)
+NEWSBOARD_ACCOUNT_EMAILS_PER_ADDRESS = env_int("NEWSBOARD_ACCOUNT_EMAILS_PER_ADDRESS", 3)
 LOGIN_REDIRECT_URL = "items:home"
 LOGOUT_REDIRECT_URL = "items:home"
 

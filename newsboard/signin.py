@@ -8,6 +8,8 @@ twice, stays well under that limit. Attempts, lockouts and sign-ins are rows in 
 (Axes), and ``manage.py axes_reset_username`` unlocks an account.
 """
 
+import ipaddress
+
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
@@ -25,10 +27,19 @@ def client_ip(request):
     proxies = settings.NEWSBOARD_TRUSTED_PROXY_COUNT
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     forwarded = [part for part in forwarded if part]
-    if proxies and len(forwarded) >= proxies:
+    if proxies and len(forwarded) >= proxies and _is_address(forwarded[-proxies]):
         # Entries left of the ones our proxies appended are client-supplied and can be forged.
         return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def _is_address(text):
+    # Axes stores the address in an IP column (PostgreSQL's inet refuses anything else).
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def username_key(request, credentials):

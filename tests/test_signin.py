@@ -157,3 +157,11 @@ def test_the_lock_holds_across_app_servers_through_the_shared_database(client, i
     for _ in range(5):
         sign_in(client)
     assert AccessAttempt.objects.get(username="instructor", ip_address=ATTACKER).failures_since_start == 5
+
+
+@override_settings(NEWSBOARD_TRUSTED_PROXY_COUNT=1)
+def test_a_forwarded_for_that_is_not_an_address_falls_back_to_the_peer(client, instructor):
+    for junk in ["not-an-address", "1.2.3.4.5", "\x00", "unknown"]:
+        response = sign_in(client, ip="10.0.0.2", HTTP_X_FORWARDED_FOR=junk)
+        assert response.status_code == 200
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"10.0.0.2"}
