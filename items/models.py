@@ -434,6 +434,38 @@ class CommentRevision(models.Model):
         return self.comment.get_absolute_url()
 
 
+class ModerationAction(models.Model):
+    """One moderation decision on a comment: who took it, and when. Kept for good, whatever
+    happens to the comment's status afterwards."""
+
+    class Action(models.TextChoices):
+        HIDE = "hide", "Hidden"
+        RESTORE = "restore", "Restored"
+        APPROVE = "approve", "Approved"
+        REJECT = "reject", "Rejected"
+        PIN = "pin", "Pinned"
+        UNPIN = "unpin", "Unpinned"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="moderation_actions")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="moderation_actions"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["created_at"], name="moderation_created_idx")]
+
+    def __str__(self):
+        who = self.moderator or "the system"
+        when = f"{self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} comment {self.comment_id} by {who} at {when}"
+
+    def get_absolute_url(self):
+        return self.comment.get_absolute_url()
+
+
 class CommentReport(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(

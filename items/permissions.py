@@ -49,9 +49,11 @@ class Reader:
         )
 
     def can_delete(self, comment):
+        """The author, unless it is deleted already or an instructor hid it: a moderation
+        decision stays, and deleting would turn "hidden" into "deleted"."""
         from items.models import Comment
 
-        return self.is_own(comment) and comment.status != Comment.Status.DELETED
+        return self.is_own(comment) and comment.status in (Comment.Status.VISIBLE, Comment.Status.PENDING)
 
     def can_report(self, comment):
         from items.models import Comment

@@ -22,6 +22,7 @@ from items.models import (
     CommentRevision,
     Discussion,
     Insight,
+    ModerationAction,
     NewsItem,
     Profile,
     WeeklyIssue,
@@ -85,11 +86,18 @@ def _set_comment_status(comment, status):
     return comment
 
 
+def _record(comment, by, action):
+    # ``by`` is None for writes the board makes itself (the demo, imports): no one to name.
+    moderator = permissions.unwrap(by) if by is not None else None
+    ModerationAction.objects.create(comment=comment, moderator=moderator, action=action)
+
+
 def comment_hide(*, comment, by=None):
     """Hide ``comment`` from everyone but instructors; its replies keep their place."""
     _require_moderator(by)
     with transaction.atomic():
         comment.reports.update(resolved=True)
+        _record(comment, by, ModerationAction.Action.HIDE)
         return _set_comment_status(comment, Comment.Status.HIDDEN)
 
 
@@ -98,6 +106,7 @@ def comment_restore(*, comment, by=None):
     _require_moderator(by)
     with transaction.atomic():
         comment.reports.update(resolved=True)
+        _record(comment, by, ModerationAction.Action.RESTORE)
         return _set_comment_status(comment, Comment.Status.VISIBLE)
 
 
@@ -258,8 +267,13 @@ def comment_edit(*, comment, by, body):
 def comment_delete(*, comment, by):
     """The author removes their comment: it shows as "[deleted]" and its replies stay."""
     if not permissions.can_delete(by, comment):
-        raise PermissionDenied("You can only delete your own comments.")
-    return _set_comment_status(comment, Comment.Status.DELETED)
+        raise PermissionDenied("You can only delete your own visible comments.")
+    with transaction.atomic():
+        # Checked again under the row lock: an instructor may have hidden it meanwhile.
+        comment = Comment.objects.select_for_update().select_related("discussion").get(pk=comment.pk)
+        if not permissions.can_delete(by, comment):
+            raise PermissionDenied("You can only delete your own visible comments.")
+        return _set_comment_status(comment, Comment.Status.DELETED)
 
 
 def comment_report(*, comment, by, reason):
@@ -279,6 +293,7 @@ def comment_approve(*, comment, by=None):
     if comment.status != Comment.Status.PENDING:
         raise ValidationError("Only a pending comment can be approved.")
     with transaction.atomic():
+        _record(comment, by, ModerationAction.Action.APPROVE)
         _set_comment_status(comment, Comment.Status.VISIBLE)
         _notify_parent_author_on_commit(comment)
     return comment
@@ -289,13 +304,16 @@ def comment_reject(*, comment, by=None):
     _require_moderator(by)
     if comment.status != Comment.Status.PENDING:
         raise ValidationError("Only a pending comment can be rejected.")
-    return _set_comment_status(comment, Comment.Status.HIDDEN)
+    with transaction.atomic():
+        _record(comment, by, ModerationAction.Action.REJECT)
+        return _set_comment_status(comment, Comment.Status.HIDDEN)
 
 
 def comment_pin(*, comment, by=None, pinned=True):
     """Pin ``comment`` to the top of its discussion (or unpin it)."""
     _require_moderator(by)
     with transaction.atomic():
+        _record(comment, by, ModerationAction.Action.PIN if pinned else ModerationAction.Action.UNPIN)
         comment.is_pinned = pinned
         comment.full_clean()
         comment.save(update_fields=["is_pinned"])

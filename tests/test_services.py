@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from items import services
-from items.models import Comment, CommentReport, CommentRevision, Discussion
+from items.models import Comment, CommentReport, CommentRevision, Discussion, ModerationAction
 from tests.factories import (
     CommentFactory,
     DiscussionFactory,
@@ -245,6 +245,47 @@ def test_deleting_someone_elses_comment_is_refused(discussion, student):
     comment = post(discussion, UserFactory())
     with pytest.raises(PermissionDenied):
         services.comment_delete(comment=comment, by=student)
+
+
+@pytest.mark.parametrize("action", ["delete", "edit"])
+def test_an_author_cannot_delete_or_edit_a_comment_an_instructor_hid(discussion, student, instructor, action):
+    comment = post(discussion, student)
+    services.comment_hide(comment=comment, by=instructor)
+    with pytest.raises(PermissionDenied):
+        if action == "delete":
+            services.comment_delete(comment=comment, by=student)
+        else:
+            services.comment_edit(comment=comment, by=student, body="nothing to see")
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.HIDDEN and comment.body == "A thought"
+
+
+def test_a_hide_that_lands_first_wins_over_the_authors_delete(discussion, student, instructor):
+    comment = post(discussion, student)
+    stale = Comment.objects.get(pk=comment.pk)  # the author's page, loaded before the hide
+    services.comment_hide(comment=comment, by=instructor)
+    with pytest.raises(PermissionDenied):
+        services.comment_delete(comment=stale, by=student)
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.HIDDEN
+
+
+def test_every_moderation_decision_is_recorded_with_who_and_when(discussion, student, instructor):
+    comment = post(discussion, student)
+    pending = post(DiscussionFactory(is_premoderated=True), student)
+    services.comment_hide(comment=comment, by=instructor)
+    services.comment_restore(comment=comment, by=instructor)
+    services.comment_pin(comment=comment, by=instructor)
+    services.comment_pin(comment=comment, by=instructor, pinned=False)
+    services.comment_reject(comment=pending, by=instructor)
+    history = ModerationAction.objects.order_by("pk")
+    assert [(a.comment_id, a.action, a.moderator_id) for a in history] == [
+        (comment.pk, "hide", instructor.pk),
+        (comment.pk, "restore", instructor.pk),
+        (comment.pk, "pin", instructor.pk),
+        (comment.pk, "unpin", instructor.pk),
+        (pending.pk, "reject", instructor.pk),
+    ]
+    assert all(a.created_at <= timezone.now() for a in history)
 
 
 def test_report_once_per_reader_and_never_your_own(discussion, student):
