@@ -40,6 +40,11 @@ MARKDOWN_RULES = [
 # Enough for a link around code or emphasis, and for ``[[label]](url)``.
 INLINE_MAX_NESTING = 3
 
+# Bidi embeddings, overrides and isolates (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI): one
+# left open reorders the text after it, past the comment's end into the rest of the page. The
+# Unicode bidi algorithm lays out right-to-left scripts correctly without them.
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
 _local = threading.local()
 
 
@@ -62,9 +67,14 @@ def _parser():
     return _local.parser
 
 
+def without_bidi_controls(text):
+    """``text`` without the invisible controls that reorder the text around them."""
+    return text.translate(BIDI_CONTROLS)
+
+
 def render_comment(body):
     """Return safe HTML for a comment's Markdown ``body``."""
-    html = _parser().render(body).strip()
+    html = _parser().render(without_bidi_controls(body)).strip()
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -38,6 +38,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_ratelimit.core import get_usage, is_ratelimited
 
 from items.models import CourseSettings, Profile
+from items.rendering import without_bidi_controls
 from newsboard.signin import client_ip
 
 THROTTLED = "Too many attempts from your address. Please wait an hour and try again."
@@ -78,6 +79,10 @@ class SignUpForm(UserCreationForm):
             return
         super().full_clean()
 
+    def clean_display_name(self):
+        # Shown beside every comment: a bidi override here would reorder the thread around it.
+        return without_bidi_controls(self.cleaned_data["display_name"]).strip()
+
     def join_code_matches(self):
         code = str(self.data.get(self.add_prefix("join_code"), "")).strip().casefold()
         return bool(code) and constant_time_compare(code, self.expected_join_code.strip().casefold())
@@ -89,6 +94,9 @@ class ProfileForm(forms.ModelForm):
         fields = ["display_name", "notify_replies"]
         labels = {"notify_replies": "Email me when someone replies to my comment"}
         help_texts = {"display_name": "Shown with your comments. Leave empty to use your username."}
+
+    def clean_display_name(self):
+        return without_bidi_controls(self.cleaned_data["display_name"]).strip()
 
 
 def _next_url(request):

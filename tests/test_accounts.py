@@ -335,3 +335,11 @@ def test_reset_links_work_for_two_hours(client, student, hours_ago, works):
         _uid, _token, link = reset_link(student)
     response = client.get(link, follow=True)
     assert ('name="new_password1"' in response.content.decode()) is works
+
+
+def test_display_names_lose_bidi_controls(client, student, mailoutbox):
+    client.post(reverse("signup"), signup_data(display_name="Ada \u202eevil\u202c"))
+    assert Profile.objects.get(user__username="newstudent").display_name == "Ada evil"
+    client.force_login(student)
+    client.post(reverse("account_settings"), {"display_name": "\u2067Grace\u2069", "notify_replies": "on"})
+    assert Profile.objects.get(user=student).display_name == "Grace"

@@ -76,3 +76,16 @@ def render_cpu_ms(body, runs=5):
 def test_worst_case_input_of_5000_characters_renders_within_50_ms(pattern):
     body = (pattern * 5000)[:5000]
     assert render_cpu_ms(body) < 50
+
+
+@pytest.mark.parametrize(
+    "control", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+)
+def test_bidi_controls_never_reach_the_html(control):
+    html = render_comment(f"safe {control}txt.exe [link](https://example.org/{control}x) `{control}code`")
+    assert control not in html
+    assert "safe txt.exe" in html
+
+
+def test_right_to_left_text_itself_is_kept():
+    assert "שלום עולם" in render_comment("שלום עולם and مرحبا")
