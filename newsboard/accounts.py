@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.contrib.auth.views import PasswordResetView
 from django.core.mail import send_mail
 from django.db import transaction
@@ -41,6 +42,20 @@ from items.models import CourseSettings, Profile
 from items.rendering import without_bidi_controls
 from newsboard.signin import client_ip
 
+# Letters and digits that look alike in common fonts, after casefolding (from Unicode's
+# confusables.txt, UTS #39, restricted to the ASCII that user names may use).
+LOOKALIKE_SEQUENCES = [("rn", "m"), ("vv", "w"), ("cl", "d")]
+LOOKALIKE_LETTERS = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l"})
+
+
+def username_skeleton(username):
+    """What a user name looks like, so that names one could pass for another compare equal."""
+    skeleton = username.casefold()
+    for sequence, looks_like in LOOKALIKE_SEQUENCES:
+        skeleton = skeleton.replace(sequence, looks_like)
+    return skeleton.translate(LOOKALIKE_LETTERS)
+
+
 THROTTLED = "Too many attempts from your address. Please wait an hour and try again."
 
 
@@ -58,6 +73,12 @@ class SignUpForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ["username", "email"]
+        help_texts = {
+            "username": (
+                "Letters a–z, digits and @ . + - _ only, so that no name can pass for another "
+                "(a Cyrillic “і” in “іnstructor”). Shown with your comments unless you set a display name."
+            )
+        }
 
     def __init__(self, *args, join_code="", **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,6 +99,20 @@ class SignUpForm(UserCreationForm):
             self.add_error("join_code", "That is not this course's join code. Ask your instructor for it.")
             return
         super().full_clean()
+
+    def clean_username(self):
+        username = super().clean_username()
+        if not username:  # Django's own check found the same name in another case.
+            return username
+        ASCIIUsernameValidator()(username)
+        skeleton = username_skeleton(username)
+        names = get_user_model().objects.values_list("username", flat=True).iterator()
+        if any(username_skeleton(name) == skeleton for name in names):
+            raise forms.ValidationError(
+                "That user name looks too much like an existing one. Please choose another.",
+                code="confusable",
+            )
+        return username
 
     def clean_display_name(self):
         # Shown beside every comment: a bidi override here would reorder the thread around it.

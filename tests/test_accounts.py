@@ -343,3 +343,27 @@ def test_display_names_lose_bidi_controls(client, student, mailoutbox):
     client.force_login(student)
     client.post(reverse("account_settings"), {"display_name": "\u2067Grace\u2069", "notify_replies": "on"})
     assert Profile.objects.get(user=student).display_name == "Grace"
+
+
+@pytest.mark.parametrize(
+    ("username", "message"),
+    [
+        ("\u0456nstructor", "Letters a–z"),  # Cyrillic і
+        ("instruct\u043er", "Letters a–z"),  # Cyrillic о
+        ("Instructor", "already exists"),
+        ("lnstructor", "looks too much like an existing one"),
+        ("1nstructor", "looks too much like an existing one"),
+        ("instructoR", "already exists"),
+        ("rnary", "looks too much like an existing one"),
+    ],
+)
+def test_user_names_that_could_pass_for_another_are_refused(client, instructor, username, message):
+    UserFactory(username="mary")
+    response = client.post(reverse("signup"), signup_data(username=username))
+    assert message in response.content.decode()
+    assert not get_user_model().objects.filter(username=username).exists()
+
+
+def test_a_user_name_unlike_any_other_is_accepted(client, instructor, mailoutbox):
+    response = client.post(reverse("signup"), signup_data(username="instructor.fan"))
+    assert response["Location"] == reverse("signup_done")
