@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "newsboard.logging.RequestLogMiddleware",
+    "newsboard.head.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "newsboard.headers.PermissionsPolicyMiddleware",
@@ -315,11 +316,13 @@ LOGGING = {
         "json": {"()": "newsboard.logging.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"client_errors": {"()": "newsboard.logging.ClientErrorsAsWarnings"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stderr",
             "formatter": "plain" if LOG_FORMAT == "plain" else "json",
+            "filters": ["client_errors"],
         },
         "requests": {
             "class": "logging.StreamHandler",

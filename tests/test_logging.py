@@ -136,3 +136,51 @@ def test_a_token_in_a_mangled_link_is_redacted_from_every_line(client, student, 
     assert client.get(link + "trailing-junk/").status_code == 404
     assert request_lines(log_output)
     assert token not in log_output.getvalue()
+
+
+def run_with_production_logging(tmp_path, script):
+    """``script`` in a fresh process with the real LOGGING setting (and the test settings' plain
+    static files storage, which needs no collectstatic); returns its stderr's JSON lines."""
+    env = {
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DEBUG": "false",
+        "SECRET_KEY": "logging-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "news.example.edu",
+        "SQLITE_PATH": str(tmp_path / "logging.sqlite3"),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", script],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+
+
+def test_an_oversized_request_body_is_a_warning_without_a_traceback(tmp_path):
+    script = (
+        "from django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0)\n"
+        "from django.test import Client\n"
+        "response = Client().post('/accounts/login/', {'username': 'x' * 3_000_000, 'password': 'p'},"
+        " HTTP_HOST='news.example.edu', secure=True)\n"
+        "assert response.status_code == 400, response.status_code\n"
+    )
+    lines = [line for line in run_with_production_logging(tmp_path, script) if line["logger"] != "axes.apps"]
+    [line] = lines
+    assert line["logger"] == "django.security.RequestDataTooBig"
+    assert line["level"] == "WARNING" and "traceback" not in line
+
+
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/feeds/issues.rss", "/no-such-page/"])
+def test_head_sends_the_headers_of_a_get_and_no_body(client, path):
+    get = client.get(path)
+    head = client.head(path)
+    assert head.status_code == get.status_code
+    assert head.content == b""
+    assert head["Content-Type"] == get["Content-Type"]
+    assert int(head["Content-Length"]) == len(get.content)
