@@ -37,8 +37,9 @@ MARKDOWN_RULES = [
     "autolink",
     "entity",
 ]
-# Enough for a link around code or emphasis, and for ``[[label]](url)``.
-INLINE_MAX_NESTING = 3
+# Enough for a link around code or emphasis, and for ``[[label]](url)``; each level more
+# costs bracket-heavy input another rescan.
+INLINE_MAX_NESTING = 2
 
 # Bidi embeddings, overrides and isolates (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI): one
 # left open reorders the text after it, past the comment's end into the rest of the page. The

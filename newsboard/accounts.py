@@ -106,7 +106,7 @@ class SignUpForm(UserCreationForm):
             return username
         ASCIIUsernameValidator()(username)
         skeleton = username_skeleton(username)
-        names = get_user_model().objects.values_list("username", flat=True).iterator()
+        names = get_user_model().objects.values_list("username", flat=True)
         if any(username_skeleton(name) == skeleton for name in names):
             raise forms.ValidationError(
                 "That user name looks too much like an existing one. Please choose another.",

@@ -50,11 +50,34 @@ def username_key(request, credentials):
         username = credentials.get(field) or credentials.get("username")
     else:
         username = getattr(request, "POST", {}).get(field)
-    return str(username).casefold() if username else username
+    if not username:
+        return username
+    # Stored in a 255-character column that PostgreSQL keeps free of NUL; no real user name
+    # is longer than 150 characters.
+    return _storable(str(username).casefold())[:255]
+
+
+def _storable(text):
+    return text.replace("\x00", "\ufffd")
 
 
 class SignInHandler(AxesDatabaseHandler):
     """Axes' database handler, plus a lock on an address that fails for many user names."""
+
+    def user_login_failed(self, sender, credentials, request=None, **kwargs):
+        self._storable_request(request)
+        return super().user_login_failed(sender, credentials, request=request, **kwargs)
+
+    def user_logged_in(self, sender, request, user, **kwargs):
+        self._storable_request(request)
+        return super().user_logged_in(sender, request, user, **kwargs)
+
+    @staticmethod
+    def _storable_request(request):
+        # Axes saves these headers as they came; PostgreSQL refuses a NUL in text.
+        for name in ["axes_user_agent", "axes_http_accept", "axes_path_info"]:
+            if isinstance(getattr(request, name, None), str):
+                setattr(request, name, _storable(getattr(request, name)))
 
     def is_locked(self, request, credentials=None):
         return super().is_locked(request, credentials) or self.is_spraying(request)

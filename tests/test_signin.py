@@ -165,3 +165,20 @@ def test_a_forwarded_for_that_is_not_an_address_falls_back_to_the_peer(client, i
         response = sign_in(client, ip="10.0.0.2", HTTP_X_FORWARDED_FOR=junk)
         assert response.status_code == 200
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"10.0.0.2"}
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"HTTP_USER_AGENT": "bot\x00", "HTTP_ACCEPT": "text/html\x00"}],
+)
+@pytest.mark.parametrize("username", ["x" * 5000, "Émile"])
+def test_hostile_user_names_and_headers_are_counted_not_a_500(client, username, headers):
+    for form in SIGN_IN_FORMS:
+        response = sign_in(client, username=username, form=form, **headers)
+        assert response.status_code == 200
+    assert AccessAttempt.objects.get().failures_since_start == 2
+
+
+def test_a_user_name_with_a_nul_is_a_form_error_not_a_500(client):
+    # Django's form refuses it before authenticating, so there is nothing to count.
+    assert sign_in(client, username="nul\x00name", form="login").status_code == 200
