@@ -12,10 +12,12 @@ from items.models import (
     Category,
     Comment,
     CommentReport,
+    CommentRevision,
     CourseSettings,
     Discussion,
     Insight,
     Media,
+    ModerationAction,
     NewsItem,
     Profile,
     WeeklyIssue,
@@ -235,6 +237,53 @@ class CommentReportInline(admin.TabularInline):
         return False
 
 
+class CommentRevisionInline(admin.TabularInline):
+    model = CommentRevision
+    extra = 0
+    fields = ["replaced_at", "body"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name = "earlier text"
+    verbose_name_plural = "Earlier text (before each edit by its author)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ModerationActionInline(admin.TabularInline):
+    model = ModerationAction
+    extra = 0
+    fields = ["created_at", "action", "moderator"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "Moderation history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    """Every moderation decision, newest first; a record, so nobody edits or deletes it here."""
+
+    list_display = ["created_at", "action", "moderator", "comment"]
+    list_filter = ["action", "moderator"]
+    list_select_related = ["moderator", "comment__author", "comment__discussion"]
+    search_fields = ["comment__body", "moderator__username", "comment__author__username"]
+    date_hierarchy = "created_at"
+    fields = ["created_at", "action", "moderator", "comment"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["__str__", "status", "is_pinned", "created_at", "report_count"]
@@ -243,7 +292,7 @@ class CommentAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ["discussion", "author", "parent", "body", "created_at", "edited_at", "status"]
     fields = readonly_fields + ["is_pinned"]
-    inlines = [CommentReportInline]
+    inlines = [ModerationActionInline, CommentReportInline, CommentRevisionInline]
     actions = ["hide", "restore", "approve", "reject"]
 
     def get_queryset(self, request):

@@ -13,6 +13,7 @@ import io
 import json
 import tarfile
 import tempfile
+import zlib
 from collections import Counter
 from pathlib import Path, PurePosixPath
 
@@ -23,20 +24,22 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError, connection, transaction
 
 FORMAT = "newsboard-backup"
 VERSION = 1
-# Versions name cache entries of the database they were made in: a restored board starts its own.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "items.contentversion"]
-# Rows the migrations themselves create; an "empty" database already has them.
-CREATED_BY_MIGRATIONS = {"auth.group"}
-# Columns that archives made before migration 0009 hold and the models no longer have (the
+# Versions name cache entries of the database they were made in, and sign-in attempts (axes) are
+# short-lived security records, not the board: a restored board starts its own.
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "items.contentversion", "axes"]
+# Columns that archives made before migration 0012 hold and the models no longer have (the
 # display copies of tags, media and issue listings): left out when such an archive is restored.
 DROPPED_FIELDS = {
     "items.newsitem": {"listed_tags", "listed_media"},
     "items.weeklyissue": {"listed_item_count", "listed_categories", "listed_lines"},
 }
+# Rows the migrations themselves create; an "empty" database already has them.
+CREATED_BY_MIGRATIONS = {"auth.group"}
 
 
 def sha256(data):
@@ -117,8 +120,13 @@ def read_backup(path):
                 files[name] = _read(archive, f"media/{name}")
                 if sha256(files[name]) != meta["sha256"]:
                     raise CommandError(f"{name} does not match its checksum: the archive is damaged.")
-    except (tarfile.TarError, OSError, KeyError, ValueError) as error:
-        raise CommandError(f"Cannot read the backup {path}: {error}") from None
+    except (EOFError, zlib.error) as error:
+        raise CommandError(
+            f"The backup {path} is truncated or damaged (it ends too early): {error}"
+        ) from None
+    except (tarfile.TarError, OSError, KeyError, ValueError, TypeError, AttributeError) as error:
+        # KeyError, TypeError, AttributeError: a manifest without the keys or shapes it must have.
+        raise CommandError(f"Cannot read the backup {path}: {error!r}") from None
     return manifest, data, files
 
 
@@ -151,28 +159,65 @@ def restore_backup(path):
             f"The database is not empty ({listing}). Restore into a freshly migrated, empty "
             "database, so nothing in it is overwritten."
         )
-    for name, content in files.items():
-        _store_exactly(name, content)
-    with tempfile.TemporaryDirectory() as folder:
-        fixture = Path(folder) / "newsboard-backup.json"
-        fixture.write_bytes(without_dropped_fields(data))
-        with transaction.atomic():
-            # The groups the migrations made come back from the archive, with their permissions.
-            Group.objects.all().delete()
-            call_command("loaddata", str(fixture), verbosity=0)
-            restored = {label: apps.get_model(label)._base_manager.count() for label in manifest["counts"]}
-            if restored != manifest["counts"]:
-                raise CommandError(
-                    f"Restored counts {restored} differ from the archive's {manifest['counts']}."
-                )
+    stored = []
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            # Uploads wait in a folder of their own until the rows have loaded.
+            staged = Path(folder) / "media"
+            for name, content in files.items():
+                (staged / name).parent.mkdir(parents=True, exist_ok=True)
+                (staged / name).write_bytes(content)
+            fixture = Path(folder) / "newsboard-backup.json"
+            fixture.write_bytes(without_dropped_fields(data))
+            with transaction.atomic():
+                _load(fixture, manifest)
+                # Last in the transaction: a file the storage refuses rolls the rows back too.
+                for name in files:
+                    if _store_exactly(name, (staged / name).read_bytes()):
+                        stored.append(name)
+    except BaseException:
+        # The rows rolled back; take the files this restore added back out as well.
+        for name in stored:
+            default_storage.delete(name)
+        raise
     return manifest
+
+
+def _load(fixture, manifest):
+    # The groups the migrations made come back from the archive, with their permissions.
+    Group.objects.all().delete()
+    try:
+        call_command("loaddata", str(fixture), verbosity=0)
+    except (DatabaseError, DeserializationError) as error:
+        raise CommandError(
+            f"The archive's rows do not load into this database, so nothing was restored: {error}"
+        ) from error
+    restored = {label: apps.get_model(label)._base_manager.count() for label in manifest["counts"]}
+    if restored != manifest["counts"]:
+        raise CommandError(f"Restored counts {restored} differ from the archive's {manifest['counts']}.")
+
+
+def _store_exactly(name, content):
+    """Put ``content`` at ``name``; True if this call wrote it (False: the same file was there)."""
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as existing:
+            if sha256(existing.read()) == sha256(content):
+                return False
+        raise CommandError(
+            f"The storage already holds a different {name}; move it away first, so nothing is overwritten."
+        )
+    saved = default_storage.save(name, ContentFile(content))
+    if saved != name:
+        default_storage.delete(saved)
+        raise CommandError(f"The storage saved {name} as {saved}; the restore would break links.")
+    return True
 
 
 def without_dropped_fields(data):
     """``data`` (data.json) without the ``DROPPED_FIELDS`` and ``EXCLUDED`` models an older
     archive holds; as it was when it holds none, so a current archive loads byte for byte."""
     rows = json.loads(data)
-    kept = [row for row in rows if row["model"] not in EXCLUDED]
+    kept = [row for row in rows if not {row["model"], row["model"].split(".")[0]} & set(EXCLUDED)]
     dropped = len(kept) < len(rows)
     rows = kept
     for row in rows:
@@ -180,14 +225,3 @@ def without_dropped_fields(data):
             del row["fields"][name]
             dropped = True
     return json.dumps(rows).encode() if dropped else data
-
-
-def _store_exactly(name, content):
-    if default_storage.exists(name):
-        with default_storage.open(name, "rb") as existing:
-            if sha256(existing.read()) == sha256(content):
-                return
-        default_storage.delete(name)
-    saved = default_storage.save(name, ContentFile(content))
-    if saved != name:
-        raise CommandError(f"The storage saved {name} as {saved}; the restore would break links.")

@@ -412,6 +412,57 @@ class Comment(models.Model):
         return self.discussion.get_absolute_url() + f"#c{self.pk}"
 
 
+class CommentRevision(models.Model):
+    """The text a comment had before one edit: instructors see what was changed, and edits are
+    counted against the author's rate limit."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-replaced_at"]
+        indexes = [models.Index(fields=["replaced_at"], name="revision_replaced_idx")]
+
+    def __str__(self):
+        return f"Comment {self.comment_id} before its edit at {self.replaced_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return self.comment.get_absolute_url()
+
+
+class ModerationAction(models.Model):
+    """One moderation decision on a comment: who took it, and when. Kept for good, whatever
+    happens to the comment's status afterwards."""
+
+    class Action(models.TextChoices):
+        HIDE = "hide", "Hidden"
+        RESTORE = "restore", "Restored"
+        APPROVE = "approve", "Approved"
+        REJECT = "reject", "Rejected"
+        PIN = "pin", "Pinned"
+        UNPIN = "unpin", "Unpinned"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="moderation_actions")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="moderation_actions"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["created_at"], name="moderation_created_idx")]
+
+    def __str__(self):
+        who = self.moderator or "the system"
+        when = f"{self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} comment {self.comment_id} by {who} at {when}"
+
+    def get_absolute_url(self):
+        return self.comment.get_absolute_url()
+
+
 class CommentReport(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(

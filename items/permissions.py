@@ -36,10 +36,11 @@ def can_edit(user, comment, now=None):
 
 
 def can_delete(user, comment):
-    """The author, unless the comment is deleted already."""
+    """The author, unless it is deleted already or an instructor hid it: a moderation decision
+    stays, and deleting would turn "hidden" into "deleted"."""
     from items.models import Comment
 
-    return _is_own(user, comment) and comment.status != Comment.Status.DELETED
+    return _is_own(user, comment) and comment.status in (Comment.Status.VISIBLE, Comment.Status.PENDING)
 
 
 def can_report(user, comment):

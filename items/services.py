@@ -19,8 +19,10 @@ from items.models import (
     Category,
     Comment,
     CommentReport,
+    CommentRevision,
     Discussion,
     Insight,
+    ModerationAction,
     NewsItem,
     Profile,
     WeeklyIssue,
@@ -79,11 +81,17 @@ def _set_comment_status(comment, status):
     return comment
 
 
+def _record(comment, by, action):
+    # ``by`` is None for writes the board makes itself (the demo, imports): no one to name.
+    ModerationAction.objects.create(comment=comment, moderator=by, action=action)
+
+
 def comment_hide(*, comment, by=None):
     """Hide ``comment`` from everyone but instructors; its replies keep their place."""
     _require_moderator(by)
     with transaction.atomic():
         comment.reports.update(resolved=True)
+        _record(comment, by, ModerationAction.Action.HIDE)
         return _set_comment_status(comment, Comment.Status.HIDDEN)
 
 
@@ -92,6 +100,7 @@ def comment_restore(*, comment, by=None):
     _require_moderator(by)
     with transaction.atomic():
         comment.reports.update(resolved=True)
+        _record(comment, by, ModerationAction.Action.RESTORE)
         return _set_comment_status(comment, Comment.Status.VISIBLE)
 
 
@@ -128,19 +137,31 @@ def _require_moderator(by):
 def _check_rate_limit(author):
     if permissions.is_moderator(author):
         return
+    recent = Comment.objects.filter(author=author)
+    _check_recent_count(recent, "created_at", "posted", "comments")
+
+
+def _check_edit_rate_limit(author):
+    if permissions.is_moderator(author):
+        return
+    recent = CommentRevision.objects.filter(comment__author=author)
+    _check_recent_count(recent, "replaced_at", "made", "edits")
+
+
+def _check_recent_count(queryset, field, verb, noun):
     now = timezone.now()
-    recent = Comment.objects.filter(author=author, created_at__gte=now - timedelta(days=1))
+    recent = queryset.filter(**{f"{field}__gte": now - timedelta(days=1)})
     per_minute = settings.NEWSBOARD_COMMENTS_PER_MINUTE
     per_day = settings.NEWSBOARD_COMMENTS_PER_DAY
-    if recent.filter(created_at__gte=now - timedelta(minutes=1)).count() >= per_minute:
+    if recent.filter(**{f"{field}__gte": now - timedelta(minutes=1)}).count() >= per_minute:
         raise RateLimited(
-            f"You have posted {per_minute} comments in the last minute. "
+            f"You have {verb} {per_minute} {noun} in the last minute. "
             "Please wait a minute and send it again: your text is kept below.",
             code="rate_limited",
         )
     if recent.count() >= per_day:
         raise RateLimited(
-            f"You have posted {per_day} comments today, the daily limit. "
+            f"You have {verb} {per_day} {noun} today, the daily limit. "
             "Your text is kept below; please try again tomorrow.",
             code="rate_limited",
         )
@@ -176,6 +197,9 @@ def comment_create(*, discussion, author, body, parent=None, submit_token=None):
     if existing := _existing_submission(author, submit_token):
         return existing
     _check_length(body)
+    # Rendered before the transaction: on SQLite an open write transaction holds the one
+    # write lock, so every other writer would wait for the render too.
+    body_html = render_comment(body)
     try:
         with transaction.atomic():
             # Lock the discussion row: posts to one discussion queue here, so the lock
@@ -195,7 +219,7 @@ def comment_create(*, discussion, author, body, parent=None, submit_token=None):
                 parent=parent,
                 depth=parent.depth + 1 if parent else 0,
                 body=body,
-                body_html=render_comment(body),
+                body_html=body_html,
                 status=Comment.Status.PENDING if premoderated else Comment.Status.VISIBLE,
                 submit_token=submit_token,
             )
@@ -219,9 +243,15 @@ def comment_edit(*, comment, by, body):
             f"You can edit your own comments for {settings.NEWSBOARD_COMMENT_EDIT_MINUTES} minutes."
         )
     _check_length(body)
+    body_html = render_comment(body)
     with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if not permissions.can_edit(by, comment):
+            raise PermissionDenied("This comment can no longer be edited.")
+        _check_edit_rate_limit(by)
+        CommentRevision.objects.create(comment=comment, body=comment.body)
         comment.body = body
-        comment.body_html = render_comment(body)
+        comment.body_html = body_html
         comment.edited_at = timezone.now()
         comment.full_clean()
         comment.save(update_fields=["body", "body_html", "edited_at"])
@@ -231,8 +261,13 @@ def comment_edit(*, comment, by, body):
 def comment_delete(*, comment, by):
     """The author removes their comment: it shows as "[deleted]" and its replies stay."""
     if not permissions.can_delete(by, comment):
-        raise PermissionDenied("You can only delete your own comments.")
-    return _set_comment_status(comment, Comment.Status.DELETED)
+        raise PermissionDenied("You can only delete your own visible comments.")
+    with transaction.atomic():
+        # Checked again under the row lock: an instructor may have hidden it meanwhile.
+        comment = Comment.objects.select_for_update().select_related("discussion").get(pk=comment.pk)
+        if not permissions.can_delete(by, comment):
+            raise PermissionDenied("You can only delete your own visible comments.")
+        return _set_comment_status(comment, Comment.Status.DELETED)
 
 
 def comment_report(*, comment, by, reason):
@@ -252,6 +287,7 @@ def comment_approve(*, comment, by=None):
     if comment.status != Comment.Status.PENDING:
         raise ValidationError("Only a pending comment can be approved.")
     with transaction.atomic():
+        _record(comment, by, ModerationAction.Action.APPROVE)
         _set_comment_status(comment, Comment.Status.VISIBLE)
         _notify_parent_author_on_commit(comment)
     return comment
@@ -262,13 +298,16 @@ def comment_reject(*, comment, by=None):
     _require_moderator(by)
     if comment.status != Comment.Status.PENDING:
         raise ValidationError("Only a pending comment can be rejected.")
-    return _set_comment_status(comment, Comment.Status.HIDDEN)
+    with transaction.atomic():
+        _record(comment, by, ModerationAction.Action.REJECT)
+        return _set_comment_status(comment, Comment.Status.HIDDEN)
 
 
 def comment_pin(*, comment, by=None, pinned=True):
     """Pin ``comment`` to the top of its discussion (or unpin it)."""
     _require_moderator(by)
     with transaction.atomic():
+        _record(comment, by, ModerationAction.Action.PIN if pinned else ModerationAction.Action.UNPIN)
         comment.is_pinned = pinned
         comment.full_clean()
         comment.save(update_fields=["is_pinned"])

@@ -1,22 +1,62 @@
-"""The small account views Django does not ship: sign-up (with the course join code) and settings.
+"""The small account views Django does not ship: sign-up (with the course join code), its email
+confirmation, and settings; and Django's password reset with throttles.
 
 Sign-in, sign-out, password change and reset are Django's own views (``django.contrib.auth.urls``)
 with the templates in ``templates/registration/``.
+
+Sign-up never tells whether an email address has an account: like Django's password reset, every
+valid sign-up answers "check your email". A new address gets a link that activates the account;
+an address that has one gets an email saying so, with a link to reset its password. Reset and
+sign-up are throttled per client address and per email address, so neither can be used to flood
+a mailbox or to try join codes.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.validators import ASCIIUsernameValidator
+from django.contrib.auth.views import PasswordResetView
+from django.core.mail import send_mail
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.forms.utils import ErrorDict
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.crypto import constant_time_compare
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.encoding import force_bytes
+from django.utils.http import (
+    url_has_allowed_host_and_scheme,
+    urlencode,
+    urlsafe_base64_decode,
+    urlsafe_base64_encode,
+)
 from django.views.decorators.debug import sensitive_post_parameters
+from django_ratelimit.core import get_usage, is_ratelimited
 
 from items.models import CourseSettings, Profile
+from items.rendering import without_bidi_controls
+from newsboard.signin import client_ip
+
+# Letters and digits that look alike in common fonts, after casefolding (from Unicode's
+# confusables.txt, UTS #39, restricted to the ASCII that user names may use).
+LOOKALIKE_SEQUENCES = [("rn", "m"), ("vv", "w"), ("cl", "d")]
+LOOKALIKE_LETTERS = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l"})
+
+
+def username_skeleton(username):
+    """What a user name looks like, so that names one could pass for another compare equal."""
+    skeleton = username.casefold()
+    for sequence, looks_like in LOOKALIKE_SEQUENCES:
+        skeleton = skeleton.replace(sequence, looks_like)
+    return skeleton.translate(LOOKALIKE_LETTERS)
+
+
+THROTTLED = "Too many attempts from your address. Please wait an hour and try again."
 
 
 class SignUpForm(UserCreationForm):
@@ -33,26 +73,54 @@ class SignUpForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ["username", "email"]
+        help_texts = {
+            "username": (
+                "Letters a–z, digits and @ . + - _ only, so that no name can pass for another "
+                "(a Cyrillic “і” in “іnstructor”). Shown with your comments unless you set a display name."
+            )
+        }
 
     def __init__(self, *args, join_code="", **kwargs):
         super().__init__(*args, **kwargs)
         self.expected_join_code = join_code
         if join_code:
             self.fields["join_code"].required = True
+            # First on the page, as it is checked first.
+            self.order_fields(["join_code"])
         else:
             del self.fields["join_code"]
 
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email exists. Try “Forgot your password?”.")
-        return email
+    def full_clean(self):
+        # A wrong join code is the only answer a stranger gets: no word on user names, emails
+        # or passwords (and no password hashing) until the code is right.
+        if self.is_bound and self.expected_join_code and not self.join_code_matches():
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+            self.add_error("join_code", "That is not this course's join code. Ask your instructor for it.")
+            return
+        super().full_clean()
 
-    def clean_join_code(self):
-        code = self.cleaned_data["join_code"].strip()
-        if not constant_time_compare(code.casefold(), self.expected_join_code.strip().casefold()):
-            raise forms.ValidationError("That is not this course's join code. Ask your instructor for it.")
-        return code
+    def clean_username(self):
+        username = super().clean_username()
+        if not username:  # Django's own check found the same name in another case.
+            return username
+        ASCIIUsernameValidator()(username)
+        skeleton = username_skeleton(username)
+        names = get_user_model().objects.values_list("username", flat=True)
+        if any(username_skeleton(name) == skeleton for name in names):
+            raise forms.ValidationError(
+                "That user name looks too much like an existing one. Please choose another.",
+                code="confusable",
+            )
+        return username
+
+    def clean_display_name(self):
+        # Shown beside every comment: a bidi override here would reorder the thread around it.
+        return without_bidi_controls(self.cleaned_data["display_name"]).strip()
+
+    def join_code_matches(self):
+        code = str(self.data.get(self.add_prefix("join_code"), "")).strip().casefold()
+        return bool(code) and constant_time_compare(code, self.expected_join_code.strip().casefold())
 
 
 class ProfileForm(forms.ModelForm):
@@ -61,6 +129,9 @@ class ProfileForm(forms.ModelForm):
         fields = ["display_name", "notify_replies"]
         labels = {"notify_replies": "Email me when someone replies to my comment"}
         help_texts = {"display_name": "Shown with your comments. Leave empty to use your username."}
+
+    def clean_display_name(self):
+        return without_bidi_controls(self.cleaned_data["display_name"]).strip()
 
 
 def _next_url(request):
@@ -73,10 +144,63 @@ def _next_url(request):
     return ""
 
 
+def _limited(request, group, key, per_hour):
+    """Count this request against ``key``'s hourly allowance in ``group``; True past it."""
+    return is_ratelimited(
+        request, group=group, key=lambda _group, _request: key, rate=f"{per_hour}/h", increment=True
+    )
+
+
+def _over(request, group, key, per_hour):
+    """Whether ``key`` has used up its hourly allowance in ``group``, without counting this request."""
+    usage = get_usage(request, group=group, key=lambda _group, _request: key, rate=f"{per_hour}/h")
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def _mailbox(email):
+    return str(email).strip().casefold()
+
+
+def _valid_for():
+    hours = settings.PASSWORD_RESET_TIMEOUT / 3600
+    return f"{hours:g} hour{'s' if hours != 1 else ''}"
+
+
+def _mail(request, template, recipient, context):
+    context = context | {
+        "site_name": settings.NEWSBOARD_SITE_NAME,
+        "base": request.build_absolute_uri("/")[:-1],
+    }
+    subject, _, body = render_to_string(template, context).partition("\n\n")
+    send_mail(subject.strip(), body, None, [recipient])
+
+
+def _send_sign_up_mail(request, form, next_url):
+    """Email the address: an activation link for a new account, or a note that one exists."""
+    email = form.cleaned_data["email"]
+    if _limited(request, "signup-mail", _mailbox(email), settings.NEWSBOARD_ACCOUNT_EMAILS_PER_ADDRESS):
+        return  # The same answer as ever: the mailbox already got its share this hour.
+    existing = get_user_model().objects.filter(email__iexact=email).order_by("pk").first()
+    if existing is not None and (existing.is_active or existing.last_login):
+        _mail(request, "registration/signup_existing_email.txt", email, {"user": existing})
+        return
+    if existing is None:
+        with transaction.atomic():
+            existing = form.save(commit=False)
+            existing.is_active = False
+            existing.save()
+            Profile.objects.create(user=existing, display_name=form.cleaned_data["display_name"].strip())
+    uid = urlsafe_base64_encode(force_bytes(existing.pk))
+    link = reverse("signup_activate", args=[uid, default_token_generator.make_token(existing)])
+    if next_url:
+        link += "?" + urlencode({"next": next_url})
+    _mail(request, "registration/signup_activation_email.txt", email, {"user": existing, "link": link})
+
+
 @login_not_required
 @sensitive_post_parameters("password1", "password2")
 def signup(request):
-    """Create a student account and sign it in.
+    """Create a student account; it is activated from the link emailed to its address.
 
     Template: ``registration/signup.html``. Context: ``form``, ``next``.
     """
@@ -84,16 +208,80 @@ def signup(request):
         return redirect("items:home")
     join_code = CourseSettings.load().join_code
     form = SignUpForm(request.POST or None, join_code=join_code)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = form.save()
-            Profile.objects.create(user=user, display_name=form.cleaned_data["display_name"].strip())
-        login(request, user)
-        messages.success(request, "Welcome! Your account is ready.")
-        # A plain redirect: redirect() would try a bare word like "hide" as a view name (a 500).
-        next_url = _next_url(request)
-        return HttpResponseRedirect(next_url) if next_url else redirect("items:home")
-    return render(request, "registration/signup.html", {"form": form, "next": _next_url(request)})
+    status = 200
+    if request.method == "POST":
+        ip = client_ip(request)
+        if join_code and _over(request, "join-code", ip, settings.NEWSBOARD_JOIN_CODE_FAILURES_PER_IP):
+            form, status = _throttled_form(request, join_code), 429
+        elif form.is_valid():
+            if not _limited(request, "signup", ip, settings.NEWSBOARD_SIGNUPS_PER_IP):
+                _send_sign_up_mail(request, form, _next_url(request))
+                return redirect("signup_done")
+            form, status = _throttled_form(request, join_code), 429
+        elif join_code and not form.join_code_matches():
+            _limited(request, "join-code", ip, settings.NEWSBOARD_JOIN_CODE_FAILURES_PER_IP)
+    return render(
+        request, "registration/signup.html", {"form": form, "next": _next_url(request)}, status=status
+    )
+
+
+def _throttled_form(request, join_code):
+    messages.error(request, THROTTLED)
+    return SignUpForm(join_code=join_code, initial=request.POST.dict())
+
+
+@login_not_required
+def signup_done(request):
+    """Template: ``registration/signup_done.html``."""
+    return render(request, "registration/signup_done.html", {"valid_for": _valid_for()})
+
+
+@login_not_required
+def signup_activate(request, uidb64, token):
+    """Activate the account from its emailed link and sign it in (the link then stops working)."""
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+        user = get_user_model().objects.get(pk=pk, is_active=False, last_login__isnull=True)
+    except (ValueError, OverflowError, UnicodeDecodeError, get_user_model().DoesNotExist):
+        raise Http404("This activation link is not valid.") from None
+    if not default_token_generator.check_token(user, token):
+        raise Http404("This activation link is not valid or has expired.")
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    login(request, user, backend="newsboard.signin.ProfileModelBackend")
+    messages.success(request, "Welcome! Your account is ready.")
+    # A plain redirect: redirect() would try a bare word like "hide" as a view name (a 500).
+    next_url = _next_url(request)
+    return HttpResponseRedirect(next_url) if next_url else redirect("items:home")
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending at most a few emails an hour to one mailbox (silently: the
+    answer never tells whether the address has an account)."""
+
+    def send_mail(self, *args, **kwargs):
+        if not _limited(self.request, "reset-mail", _mailbox(self.cleaned_data["email"]), self.per_mailbox):
+            super().send_mail(*args, **kwargs)
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's password reset, with a limit on requests from one client address."""
+
+    form_class = ThrottledPasswordResetForm
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.request = self.request
+        form.per_mailbox = settings.NEWSBOARD_ACCOUNT_EMAILS_PER_ADDRESS
+        return form
+
+    def post(self, request, *args, **kwargs):
+        if _limited(request, "reset", client_ip(request), settings.NEWSBOARD_RESET_REQUESTS_PER_IP):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, THROTTLED)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
 
 
 @login_required

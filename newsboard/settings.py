@@ -6,6 +6,7 @@ and ALLOWED_HOSTS. Every variable is listed in .env.example.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,11 +64,13 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "taggit",
+    "axes",
     "items",
 ]
 
 MIDDLEWARE = [
     "newsboard.logging.RequestLogMiddleware",
+    "newsboard.head.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "newsboard.headers.PermissionsPolicyMiddleware",
@@ -90,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsboard.middleware.BoardLoginRequiredMiddleware",
+    # Turns a sign-in that Axes refused into the "locked" page (429); last, as Axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsboard.urls"
@@ -227,6 +232,16 @@ SESSION_ENGINE = os.environ.get(
 )
 
 LOGIN_URL = "login"
+# A reset link is used within minutes of asking for it; Django's default of 3 days leaves it
+# valid in a mailbox long after.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 60 * 60)
+# Per hour (newsboard/accounts.py, counted in the cache): reset requests and wrong join codes from
+# one client address, sign-ups from one address (a class behind one NAT signs up together), and
+# reset or sign-up emails to one mailbox.
+NEWSBOARD_RESET_REQUESTS_PER_IP = env_int("NEWSBOARD_RESET_REQUESTS_PER_IP", 20)
+NEWSBOARD_JOIN_CODE_FAILURES_PER_IP = env_int("NEWSBOARD_JOIN_CODE_FAILURES_PER_IP", 20)
+NEWSBOARD_SIGNUPS_PER_IP = env_int("NEWSBOARD_SIGNUPS_PER_IP", 200)
+NEWSBOARD_ACCOUNT_EMAILS_PER_ADDRESS = env_int("NEWSBOARD_ACCOUNT_EMAILS_PER_ADDRESS", 3)
 LOGIN_REDIRECT_URL = "items:home"
 LOGOUT_REDIRECT_URL = "items:home"
 
@@ -297,11 +312,13 @@ LOGGING = {
         "json": {"()": "newsboard.logging.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"client_errors": {"()": "newsboard.logging.ClientErrorsAsWarnings"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stderr",
             "formatter": "plain" if LOG_FORMAT == "plain" else "json",
+            "filters": ["client_errors"],
         },
         "requests": {
             "class": "logging.StreamHandler",
@@ -339,12 +356,21 @@ SECURE_CSP = {
 # Load balancers probe /healthz over plain HTTP on the app server itself.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# Sign-in throttling (newsboard/throttle.py): failures counted per user name and per client
-# address within a window. The address limit is higher because a class may share one NAT.
-AUTHENTICATION_BACKENDS = ["newsboard.throttle.ThrottledModelBackend"]
-NEWSBOARD_LOGIN_FAILURES_PER_USER = env_int("NEWSBOARD_LOGIN_FAILURES_PER_USER", 5)
-NEWSBOARD_LOGIN_FAILURES_PER_IP = env_int("NEWSBOARD_LOGIN_FAILURES_PER_IP", 50)
-NEWSBOARD_LOGIN_LOCKOUT_MINUTES = env_int("NEWSBOARD_LOGIN_LOCKOUT_MINUTES", 15)
+# Sign-in lockout (django-axes, newsboard/signin.py): 5 failures for one (user name, address)
+# pair lock that pair for 15 minutes; an address is locked only when its failures in that time
+# span many user names, more than a class behind one NAT would mistype.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "newsboard.signin.ProfileModelBackend"]
+AXES_HANDLER = "newsboard.signin.SignInHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("NEWSBOARD_LOGIN_FAILURES_PER_USER", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("NEWSBOARD_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked neither extend the lock nor count: the lock ends 15 minutes after it began.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "newsboard.signin.username_key"
+AXES_CLIENT_IP_CALLABLE = "newsboard.signin.client_ip"
+AXES_LOCKOUT_CALLABLE = "newsboard.signin.locked_out"
+NEWSBOARD_LOGIN_USERNAMES_PER_IP = env_int("NEWSBOARD_LOGIN_USERNAMES_PER_IP", 100)
 # How many proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
 NEWSBOARD_TRUSTED_PROXY_COUNT = env_int("NEWSBOARD_TRUSTED_PROXY_COUNT", 0)
 

@@ -3,19 +3,17 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.auth.views import LoginView
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
 from items.caching import shows_board
 from items.sitemaps import SITEMAPS
-from newsboard import accounts, health, outage, throttle
+from newsboard import accounts, health, outage
 
 admin.site.site_header = "ML Weekly — instructor admin"
 admin.site.site_title = "ML Weekly admin"
 admin.site.index_title = "Curate the board"
-admin.site.login_form = throttle.ThrottledAdminAuthenticationForm
 
 handler500 = outage.server_error
 
@@ -23,12 +21,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/signup/done/", accounts.signup_done, name="signup_done"),
+    path("accounts/activate/<uidb64>/<token>/", accounts.signup_activate, name="signup_activate"),
+    path("accounts/password_reset/", accounts.ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("accounts/settings/", accounts.account_settings, name="account_settings"),
-    path(
-        "accounts/login/",
-        LoginView.as_view(authentication_form=throttle.ThrottledAuthenticationForm),
-        name="login",
-    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("items.urls")),
     path("sitemap.xml", shows_board(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),

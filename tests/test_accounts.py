@@ -1,13 +1,17 @@
 """Accounts as students meet them: sign up, sign in and out, passwords, settings, private boards."""
 
 import re
+from datetime import datetime, timedelta
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.urls import reverse
 
 from items.models import CourseSettings, Profile
 from tests.factories import DiscussionFactory, ProfileFactory, UserFactory, WeeklyIssueFactory
+from tests.test_logging import reset_link
 
 pytestmark = pytest.mark.django_db
 
@@ -25,25 +29,61 @@ def signup_data(**overrides):
     return data | overrides
 
 
-def test_sign_up_creates_a_student_with_a_profile_and_signs_in(client):
+def activation_link(mailoutbox):
+    return re.search(r"http://testserver(/accounts/activate/\S+)", mailoutbox[-1].body).group(1)
+
+
+def test_sign_up_emails_a_link_that_activates_the_account_and_signs_in(client, mailoutbox):
     response = client.post(reverse("signup"), signup_data())
-    assert response.status_code == 302
+    assert response["Location"] == reverse("signup_done")
     user = get_user_model().objects.get(username="newstudent")
-    assert not user.is_staff and user.email == "new@example.edu"
+    assert not user.is_active and not user.is_staff and user.email == "new@example.edu"
     assert Profile.objects.get(user=user).display_name == "New Student"
+    assert mailoutbox[-1].to == ["new@example.edu"]
+    link = activation_link(mailoutbox)
+    assert client.get(link)["Location"] == reverse("items:home")
     html = client.get(reverse("items:home")).content.decode()
     assert "New Student" in html and "Sign out" in html
+    # The link works once.
+    client.post(reverse("logout"))
+    assert client.get(link).status_code == 404
 
 
-def test_sign_up_returns_to_next(client):
+def test_sign_up_for_an_email_that_has_an_account_answers_the_same_and_tells_its_owner(
+    client, student, mailoutbox
+):
+    new = client.post(reverse("signup"), signup_data(username="someone", email="new@example.edu"))
+    taken = client.post(reverse("signup"), signup_data(username="other", email=student.email.upper()))
+    assert taken.status_code == new.status_code == 302
+    assert taken["Location"] == new["Location"] == reverse("signup_done")
+    assert not get_user_model().objects.filter(username="other").exists()
+    assert mailoutbox[-1].to == [student.email.upper()]
+    assert "already has one: its user name is student" in mailoutbox[-1].body
+    assert "/accounts/password_reset/" in mailoutbox[-1].body
+
+
+def test_sign_up_returns_to_next_after_activation(client, mailoutbox):
     discussion = DiscussionFactory()
-    response = client.post(reverse("signup"), signup_data(next=discussion.get_absolute_url()))
-    assert response["Location"] == discussion.get_absolute_url()
-    response = client.post(reverse("logout"))
-    response = client.post(
+    client.post(reverse("signup"), signup_data(next=discussion.get_absolute_url()))
+    assert client.get(activation_link(mailoutbox))["Location"] == discussion.get_absolute_url()
+    client.post(reverse("logout"))
+    client.post(
         reverse("signup"), signup_data(username="x2", email="x2@example.edu", next="https://evil.example/")
     )
-    assert response["Location"] == reverse("items:home")
+    assert client.get(activation_link(mailoutbox))["Location"] == reverse("items:home")
+
+
+def test_an_unactivated_sign_up_gets_a_fresh_link_when_it_signs_up_again(client, mailoutbox):
+    client.post(reverse("signup"), signup_data())
+    client.post(reverse("signup"), signup_data(username="second-try"))
+    assert len(mailoutbox) == 2 and "/accounts/activate/" in mailoutbox[1].body
+    assert client.get(activation_link(mailoutbox)).status_code == 302
+    assert get_user_model().objects.get(username="newstudent").is_active
+
+
+@pytest.mark.parametrize("link", ["/accounts/activate/MQ/nonsense/", "/accounts/activate/%F0%9F/x-1/"])
+def test_a_bad_activation_link_is_a_404(client, link, student):
+    assert client.get(link).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -54,7 +94,6 @@ def test_sign_up_returns_to_next(client):
         ({"password2": "something else entirely"}, "didn’t match"),
         ({"email": "not-an-email"}, "valid email"),
         ({"username": "student"}, "already exists"),
-        ({"email": "student@example.edu"}, "An account with this email exists"),
     ],
 )
 def test_sign_up_errors_are_clear(client, student, overrides, message):
@@ -74,14 +113,59 @@ def test_join_code_is_required_when_set(client):
     settings_row.join_code = "COMP-4107"
     settings_row.save()
     html = client.get(reverse("signup")).content.decode()
-    assert 'name="join_code"' in html
+    assert html.index('name="join_code"') < html.index('name="username"')
     response = client.post(reverse("signup"), signup_data())
-    assert "This field is required" in response.content.decode()
+    assert "Ask your instructor for it" in response.content.decode()
     response = client.post(reverse("signup"), signup_data(join_code="wrong"))
     assert "Ask your instructor for it" in response.content.decode()
     assert not get_user_model().objects.filter(username="newstudent").exists()
     response = client.post(reverse("signup"), signup_data(join_code=" comp-4107 "))
     assert response.status_code == 302
+
+
+def test_a_wrong_join_code_is_checked_before_anything_else(client, student):
+    CourseSettings.objects.update_or_create(pk=1, defaults={"join_code": "COMP-4107"})
+    response = client.post(
+        reverse("signup"),
+        signup_data(join_code="wrong", username="student", email=student.email, password2="x"),
+    )
+    html = response.content.decode()
+    assert "Ask your instructor for it" in html
+    assert "already exists" not in html and "didn’t match" not in html
+
+
+def test_wrong_join_codes_are_throttled_per_address_but_not_a_class_behind_it(client, settings, mailoutbox):
+    settings.NEWSBOARD_JOIN_CODE_FAILURES_PER_IP = 3
+    CourseSettings.objects.update_or_create(pk=1, defaults={"join_code": "COMP-4107"})
+    for n in range(3):
+        assert client.post(reverse("signup"), signup_data(join_code=f"guess{n}")).status_code == 200
+    # Past the limit even the right code is refused from that address: guessing stops there.
+    response = client.post(reverse("signup"), signup_data(join_code="COMP-4107"))
+    assert response.status_code == 429 and "Too many attempts" in response.content.decode()
+    other = client.post(reverse("signup"), signup_data(join_code="COMP-4107"), REMOTE_ADDR="198.51.100.9")
+    assert other.status_code == 302
+    # Right codes from one address (a class behind one NAT) are not failures.
+    for n in range(5):
+        data = signup_data(username=f"classmate{n}", email=f"c{n}@example.edu", join_code="COMP-4107")
+        assert client.post(reverse("signup"), data, REMOTE_ADDR="198.51.100.10").status_code == 302
+
+
+def test_sign_ups_are_throttled_per_address(client, settings):
+    settings.NEWSBOARD_SIGNUPS_PER_IP = 2
+    for n in range(2):
+        data = signup_data(username=f"s{n}", email=f"s{n}@example.edu")
+        assert client.post(reverse("signup"), data).status_code == 302
+    response = client.post(reverse("signup"), signup_data(username="s3", email="s3@example.edu"))
+    assert response.status_code == 429
+    assert not get_user_model().objects.filter(username="s3").exists()
+
+
+def test_sign_up_emails_to_one_mailbox_are_limited(client, settings, mailoutbox):
+    settings.NEWSBOARD_ACCOUNT_EMAILS_PER_ADDRESS = 2
+    for n in range(4):
+        response = client.post(reverse("signup"), signup_data(username=f"try{n}"), REMOTE_ADDR=f"192.0.2.{n}")
+        assert response["Location"] == reverse("signup_done")
+    assert len(mailoutbox) == 2
 
 
 def test_no_join_code_field_when_unset(client):
@@ -131,6 +215,25 @@ def test_password_reset_by_email(client, student, mailoutbox):
     assert response["Location"] == reverse("password_reset_complete")
     student.refresh_from_db()
     assert student.check_password("Brand-new-secret-99")
+
+
+def test_password_reset_sends_a_few_emails_an_hour_to_one_mailbox(client, student, settings, mailoutbox):
+    settings.NEWSBOARD_ACCOUNT_EMAILS_PER_ADDRESS = 3
+    for n in range(20):
+        response = client.post(
+            reverse("password_reset"), {"email": student.email}, REMOTE_ADDR=f"192.0.2.{n}"
+        )
+        assert response["Location"] == reverse("password_reset_done")
+    assert len(mailoutbox) == 3
+
+
+def test_password_reset_requests_are_throttled_per_address(client, student, settings, mailoutbox):
+    settings.NEWSBOARD_RESET_REQUESTS_PER_IP = 5
+    for n in range(5):
+        client.post(reverse("password_reset"), {"email": f"nobody{n}@example.edu"})
+    response = client.post(reverse("password_reset"), {"email": student.email})
+    assert response.status_code == 429 and "Too many attempts" in response.content.decode()
+    assert mailoutbox == []
 
 
 def test_settings_change_display_name_and_notifications(client, student):
@@ -198,10 +301,10 @@ def test_signed_in_users_skip_sign_up(client):
 
 
 @pytest.mark.parametrize("next_url", ["hide", "items:home", "javascript:alert(1)"])
-def test_sign_up_with_a_next_that_is_not_a_path_goes_home(client, next_url):
+def test_sign_up_with_a_next_that_is_not_a_path_goes_home(client, next_url, mailoutbox):
     # Found by tests/test_fuzz.py: redirect("hide") looked "hide" up as a view name, a 500.
-    response = client.post(reverse("signup"), signup_data(next=next_url))
-    assert response.status_code == 302
+    assert client.post(reverse("signup"), signup_data(next=next_url)).status_code == 302
+    response = client.get(activation_link(mailoutbox))
     assert response["Location"] == reverse("items:home")
 
 
@@ -223,3 +326,44 @@ def test_sign_in_rehashes_an_older_pbkdf2_password_with_argon2(client, settings)
     assert user.password.startswith("argon2$argon2id$")
     assert check_password(PASSWORD, user.password)
     assert not check_password("not the password", user.password)
+
+
+@pytest.mark.parametrize(("hours_ago", "works"), [(1.9, True), (2.1, False)])
+def test_reset_links_work_for_two_hours(client, student, hours_ago, works):
+    made_at = datetime.now() - timedelta(hours=hours_ago)
+    with mock.patch.object(PasswordResetTokenGenerator, "_now", return_value=made_at):
+        _uid, _token, link = reset_link(student)
+    response = client.get(link, follow=True)
+    assert ('name="new_password1"' in response.content.decode()) is works
+
+
+def test_display_names_lose_bidi_controls(client, student, mailoutbox):
+    client.post(reverse("signup"), signup_data(display_name="Ada \u202eevil\u202c"))
+    assert Profile.objects.get(user__username="newstudent").display_name == "Ada evil"
+    client.force_login(student)
+    client.post(reverse("account_settings"), {"display_name": "\u2067Grace\u2069", "notify_replies": "on"})
+    assert Profile.objects.get(user=student).display_name == "Grace"
+
+
+@pytest.mark.parametrize(
+    ("username", "message"),
+    [
+        ("\u0456nstructor", "Letters a–z"),  # Cyrillic і
+        ("instruct\u043er", "Letters a–z"),  # Cyrillic о
+        ("Instructor", "already exists"),
+        ("lnstructor", "looks too much like an existing one"),
+        ("1nstructor", "looks too much like an existing one"),
+        ("instructoR", "already exists"),
+        ("rnary", "looks too much like an existing one"),
+    ],
+)
+def test_user_names_that_could_pass_for_another_are_refused(client, instructor, username, message):
+    UserFactory(username="mary")
+    response = client.post(reverse("signup"), signup_data(username=username))
+    assert message in response.content.decode()
+    assert not get_user_model().objects.filter(username=username).exists()
+
+
+def test_a_user_name_unlike_any_other_is_accepted(client, instructor, mailoutbox):
+    response = client.post(reverse("signup"), signup_data(username="instructor.fan"))
+    assert response["Location"] == reverse("signup_done")

@@ -5,7 +5,8 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from items.models import Comment, Media, NewsItem, WeeklyIssue
+from items import services
+from items.models import Comment, Media, ModerationAction, NewsItem, WeeklyIssue
 from tests.admin_forms import issue_form, item_form, media_row
 from tests.factories import (
     CategoryFactory,
@@ -354,3 +355,17 @@ def test_approve_and_reject_pending_comments_from_the_admin(instructor_client):
         rejected.pk: Comment.Status.HIDDEN,
         visible.pk: Comment.Status.VISIBLE,
     }
+
+
+def test_the_moderation_history_shows_in_the_admin(instructor_client, instructor):
+    comment = CommentFactory(body="Rude words")
+    services.comment_hide(comment=comment, by=instructor)
+    page = instructor_client.get(reverse("admin:items_comment_change", args=[comment.pk])).content.decode()
+    assert "Moderation history" in page and "Hidden" in page and "instructor" in page
+    listing = instructor_client.get(reverse("admin:items_moderationaction_changelist"))
+    assert listing.status_code == 200 and f"comment {comment.pk}" in listing.content.decode().lower()
+    # A record: nobody edits or deletes it in the admin.
+    action = ModerationAction.objects.get()
+    delete = reverse("admin:items_moderationaction_delete", args=[action.pk])
+    assert instructor_client.post(delete, {"post": "yes"}).status_code == 403
+    assert ModerationAction.objects.exists()

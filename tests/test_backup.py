@@ -220,7 +220,7 @@ def test_restore_into_postgresql_is_exact(board, tmp_path, scratch_postgres):
 
 
 def test_an_archive_made_before_the_display_copies_were_dropped_restores(board, tmp_path):
-    """Archives from before migration 0009 carry the items' and issues' display copies
+    """Archives from before migration 0012 carry the items' and issues' display copies
     (listed_tags, listed_item_count, ...): a restore leaves those columns out."""
     archive = tmp_path / "board.tar.gz"
     call_command("backup", str(archive))
@@ -245,3 +245,81 @@ def test_an_archive_made_before_the_display_copies_were_dropped_restores(board, 
             old.addfile(member, io.BytesIO(content))
 
     assert_same_board(archive, restore_elsewhere(old_archive, tmp_path))
+
+
+def storage_snapshot(media_root):
+    return sorted(str(path.relative_to(media_root)) for path in Path(media_root).rglob("*") if path.is_file())
+
+
+def database_snapshot():
+    from django.apps import apps
+
+    return {model._meta.label: model._base_manager.count() for model in apps.get_models()}
+
+
+def handmade_archive(path, rows, files):
+    """An archive as `backup` writes it, with checksums that match whatever ``rows`` hold."""
+    from items.backup import FORMAT, VERSION, sha256
+
+    data = json.dumps(rows).encode()
+    counts = {}
+    for row in rows:
+        counts[row["model"]] = counts.get(row["model"], 0) + 1
+    manifest = {
+        "format": FORMAT,
+        "version": VERSION,
+        "counts": counts,
+        "data_sha256": sha256(data),
+        "files": {name: {"size": len(content), "sha256": sha256(content)} for name, content in files.items()},
+    }
+    with tarfile.open(path, "w:gz") as archive:
+        for name, content in [("manifest.json", json.dumps(manifest).encode()), ("data.json", data)] + [
+            (f"media/{name}", content) for name, content in files.items()
+        ]:
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            archive.addfile(info, io.BytesIO(content))
+    return path
+
+
+ONE_GROUP = [{"model": "auth.group", "pk": 1, "fields": {"name": "Instructors", "permissions": []}}]
+THIRTY_UPLOADS = {f"media/items/upload-{n}.png": f"picture {n}".encode() for n in range(30)}
+
+
+def test_a_bad_foreign_key_rolls_back_the_rows_and_leaves_no_file_behind(tmp_path, settings):
+    # Valid checksums, but the profile belongs to a user the archive does not have.
+    rows = [
+        {
+            "model": "items.profile",
+            "pk": 1,
+            "fields": {"user": 999, "display_name": "", "notify_replies": True},
+        }
+    ]
+    archive = handmade_archive(tmp_path / "bad-fk.tar.gz", rows, THIRTY_UPLOADS)
+    before = database_snapshot()
+    with pytest.raises(CommandError, match="rows do not load into this database, so nothing was restored"):
+        call_command("restore", str(archive))
+    assert storage_snapshot(settings.MEDIA_ROOT) == []
+    assert database_snapshot() == before
+
+
+def test_a_truncated_archive_fails_with_a_clear_error_and_changes_nothing(tmp_path, settings):
+    archive = handmade_archive(tmp_path / "whole.tar.gz", ONE_GROUP, THIRTY_UPLOADS)
+    truncated = tmp_path / "truncated.tar.gz"
+    truncated.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
+    before = database_snapshot()
+    with pytest.raises(CommandError, match="truncated or damaged"):
+        call_command("restore", str(truncated))
+    assert storage_snapshot(settings.MEDIA_ROOT) == []
+    assert database_snapshot() == before
+
+
+def test_a_restore_never_overwrites_a_different_file_already_in_the_storage(tmp_path, settings):
+    archive = handmade_archive(tmp_path / "files.tar.gz", ONE_GROUP, THIRTY_UPLOADS)
+    existing = Path(settings.MEDIA_ROOT) / "media/items/upload-7.png"
+    existing.parent.mkdir(parents=True)
+    existing.write_bytes(b"someone else's picture")
+    with pytest.raises(CommandError, match="already holds a different media/items/upload-7.png"):
+        call_command("restore", str(archive))
+    assert storage_snapshot(settings.MEDIA_ROOT) == ["media/items/upload-7.png"]
+    assert existing.read_bytes() == b"someone else's picture"

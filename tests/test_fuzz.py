@@ -31,6 +31,7 @@ from tests.factories import (
     DiscussionFactory,
     NewsItemFactory,
 )
+from tests.test_rendering import render_cpu_ms
 
 pytestmark = pytest.mark.django_db
 
@@ -349,6 +350,7 @@ def test_comment_create_never_fails_and_writes_only_valid_comments(board, form, 
 
 @FUZZ
 @given(form=fields(["body"]))
+@override_settings(NEWSBOARD_COMMENTS_PER_MINUTE=100_000, NEWSBOARD_COMMENTS_PER_DAY=100_000)
 def test_comment_edit_never_fails_and_keeps_the_text_when_invalid(board, form):
     comment = board["own_comment"]
     Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now())
@@ -359,6 +361,29 @@ def test_comment_edit_never_fails_and_keeps_the_text_when_invalid(board, form):
     assert_not_server_error(response, form)
     if response.status_code != 302:
         assert Comment.objects.values_list("body", "body_html").get(pk=comment.pk) == before
+
+
+# Markup characters whose runs have made Markdown parsers slow (brackets made Python-Markdown
+# quadratic): bodies are runs of short patterns of them, up to the maximum comment length.
+MARKUP = "[]()!*_`<>&\\ \n-#:a"
+
+
+def pathological_bodies():
+    def run(unit, length):
+        return (unit * (length // len(unit) + 1))[:length]
+
+    runs = st.builds(run, st.text(alphabet=MARKUP, min_size=1, max_size=4), st.integers(1, 5000))
+    return st.lists(runs, min_size=1, max_size=4).map(lambda parts: "".join(parts)[:5000])
+
+
+@FUZZ
+@given(body=pathological_bodies())
+@override_settings(NEWSBOARD_COMMENTS_PER_MINUTE=100_000, NEWSBOARD_COMMENTS_PER_DAY=100_000)
+def test_pathological_comment_bodies_render_fast_and_post(board, body):
+    assert render_cpu_ms(body, runs=3) < 50, repr(body[:40])
+    url = reverse("items:comment_create", args=[board["discussion"].slug])
+    response = client_as(board, "student").post(url, {"body": body})
+    assert response.status_code == (302 if body.strip() else 400), repr(body[:40])
 
 
 @FUZZ

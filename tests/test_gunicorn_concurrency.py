@@ -322,3 +322,15 @@ def test_a_header_too_long_for_django_is_refused_by_gunicorn_not_a_500(live):
     any view); gunicorn's 8,190-byte header limit answers before it gets that far."""
     status, _body = get(live["port"], "/", headers={"Content-Type": "x" * 20_000})
     assert status in (400, 431)
+
+
+def test_head_requests_send_no_body_and_gunicorn_stays_quiet(live):
+    for path in ["/", "/healthz", "/accounts/login/", "/no-such-page/"]:
+        connection = http.client.HTTPConnection("127.0.0.1", live["port"], timeout=10)
+        try:
+            connection.request("HEAD", path)
+            response = connection.getresponse()
+            assert response.status < 500 and response.read() == b""
+        finally:
+            connection.close()
+    assert "no-body response" not in live["server"].stderr()

@@ -94,6 +94,8 @@ ROUTES = {
         (SIGN_IN, 403, 302),
     ),
     "signup": ("GET", lambda c: reverse("signup"), (200, 302, 302)),
+    "signup_done": ("GET", lambda c: reverse("signup_done"), (200, 200, 200)),
+    "signup_activate": ("GET", lambda c: reverse("signup_activate", args=["MQ", "1-ab"]), (404, 404, 404)),
     "account_settings": ("GET", lambda c: reverse("account_settings"), (SIGN_IN, 200, 200)),
     "login": ("GET", lambda c: reverse("login"), (200, 200, 200)),
     "logout": ("GET", lambda c: reverse("logout"), (405, 405, 405)),

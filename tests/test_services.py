@@ -5,10 +5,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from items import services
-from items.models import Comment, CommentReport, Discussion
+from items.models import Comment, CommentReport, CommentRevision, Discussion, ModerationAction
 from tests.factories import (
     CommentFactory,
     DiscussionFactory,
@@ -152,6 +153,66 @@ def test_edit_within_the_window_marks_edited(discussion, student):
     assert comment.edited_at is not None
 
 
+def test_each_edit_keeps_the_earlier_text(discussion, student):
+    comment = post(discussion, student, body="first")
+    services.comment_edit(comment=comment, by=student, body="second")
+    services.comment_edit(comment=comment, by=student, body="third")
+    assert list(comment.revisions.values_list("body", flat=True)) == ["second", "first"]
+
+
+def test_edits_are_rate_limited_like_posts(discussion, student, settings):
+    settings.NEWSBOARD_COMMENTS_PER_MINUTE = 3
+    comment = post(discussion, student, body="first")
+    for n in range(3):
+        services.comment_edit(comment=comment, by=student, body=f"edit {n}")
+    with pytest.raises(services.RateLimited, match="3 edits in the last minute"):
+        services.comment_edit(comment=comment, by=student, body="one too many")
+    comment.refresh_from_db()
+    assert comment.body == "edit 2"
+    # Edits older than a minute no longer count against the minute.
+    CommentRevision.objects.update(replaced_at=timezone.now() - timedelta(minutes=2))
+    services.comment_edit(comment=comment, by=student, body="later")
+
+
+def test_edits_have_a_daily_limit(discussion, student, settings):
+    settings.NEWSBOARD_COMMENTS_PER_DAY = 2
+    comment = post(discussion, student)
+    for hours in (2, 1):
+        CommentRevision.objects.create(
+            comment=comment, body="old", replaced_at=timezone.now() - timedelta(hours=hours)
+        )
+    with pytest.raises(services.RateLimited, match="daily limit"):
+        services.comment_edit(comment=comment, by=student, body="again")
+
+
+def _render_spy(monkeypatch):
+    """Record how many transactions are open whenever a comment is rendered."""
+    depths = []
+    render = services.render_comment
+
+    def spy(body):
+        depths.append(len(connection.atomic_blocks))
+        return render(body)
+
+    monkeypatch.setattr(services, "render_comment", spy)
+    return depths
+
+
+def test_posting_renders_before_the_transaction_opens(discussion, student, monkeypatch):
+    outside = len(connection.atomic_blocks)  # the test's own transaction
+    depths = _render_spy(monkeypatch)
+    post(discussion, student, body="[" * 100)
+    assert depths == [outside]
+
+
+def test_editing_renders_before_the_transaction_opens(discussion, student, monkeypatch):
+    comment = post(discussion, student)
+    outside = len(connection.atomic_blocks)
+    depths = _render_spy(monkeypatch)
+    services.comment_edit(comment=comment, by=student, body="![" * 100)
+    assert depths == [outside]
+
+
 def test_edit_after_the_window_is_refused(discussion, student, settings):
     comment = post(discussion, student)
     Comment.objects.filter(pk=comment.pk).update(
@@ -184,6 +245,47 @@ def test_deleting_someone_elses_comment_is_refused(discussion, student):
     comment = post(discussion, UserFactory())
     with pytest.raises(PermissionDenied):
         services.comment_delete(comment=comment, by=student)
+
+
+@pytest.mark.parametrize("action", ["delete", "edit"])
+def test_an_author_cannot_delete_or_edit_a_comment_an_instructor_hid(discussion, student, instructor, action):
+    comment = post(discussion, student)
+    services.comment_hide(comment=comment, by=instructor)
+    with pytest.raises(PermissionDenied):
+        if action == "delete":
+            services.comment_delete(comment=comment, by=student)
+        else:
+            services.comment_edit(comment=comment, by=student, body="nothing to see")
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.HIDDEN and comment.body == "A thought"
+
+
+def test_a_hide_that_lands_first_wins_over_the_authors_delete(discussion, student, instructor):
+    comment = post(discussion, student)
+    stale = Comment.objects.get(pk=comment.pk)  # the author's page, loaded before the hide
+    services.comment_hide(comment=comment, by=instructor)
+    with pytest.raises(PermissionDenied):
+        services.comment_delete(comment=stale, by=student)
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.HIDDEN
+
+
+def test_every_moderation_decision_is_recorded_with_who_and_when(discussion, student, instructor):
+    comment = post(discussion, student)
+    pending = post(DiscussionFactory(is_premoderated=True), student)
+    services.comment_hide(comment=comment, by=instructor)
+    services.comment_restore(comment=comment, by=instructor)
+    services.comment_pin(comment=comment, by=instructor)
+    services.comment_pin(comment=comment, by=instructor, pinned=False)
+    services.comment_reject(comment=pending, by=instructor)
+    history = ModerationAction.objects.order_by("pk")
+    assert [(a.comment_id, a.action, a.moderator_id) for a in history] == [
+        (comment.pk, "hide", instructor.pk),
+        (comment.pk, "restore", instructor.pk),
+        (comment.pk, "pin", instructor.pk),
+        (comment.pk, "unpin", instructor.pk),
+        (pending.pk, "reject", instructor.pk),
+    ]
+    assert all(a.created_at <= timezone.now() for a in history)
 
 
 def test_report_once_per_reader_and_never_your_own(discussion, student):

@@ -578,3 +578,12 @@ def test_pages_link_to_a_discussion_not_yet_started(client):
     item = NewsItemFactory()
     assert "Discuss this week" in client.get(item.issue.get_absolute_url()).content.decode()
     assert "Discuss this item" in client.get(item.get_absolute_url()).content.decode()
+
+
+def test_deleting_your_own_hidden_comment_is_refused(student_client, student, instructor):
+    comment = CommentFactory(author=student)
+    services.comment_hide(comment=comment, by=instructor)
+    response = student_client.post(reverse("items:comment_delete", args=[comment.pk]))
+    assert response.status_code == 403
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.HIDDEN

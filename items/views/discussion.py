@@ -137,15 +137,18 @@ def comment_edit(request, pk):
     if not permissions.can_edit(request.user, comment):
         raise PermissionDenied("You can only edit your own comments, for a short while after posting.")
     form = CommentEditForm(request.POST or None, initial={"body": comment.body})
+    status = 400 if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
         try:
             services.comment_edit(comment=comment, by=request.user, body=form.cleaned_data["body"])
+        except services.RateLimited as error:
+            form.add_error(None, error)
+            status = 429
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, "Your comment is updated.")
             return redirect(comment.get_absolute_url())
-    status = 400 if form.is_bound else 200
     return render(request, "items/comment_edit.html", {"comment": comment, "form": form}, status=status)
 
 

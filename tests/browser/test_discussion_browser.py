@@ -1,6 +1,9 @@
 """The discussion in real Chromium: accounts, comments, moderation, and XSS that never runs."""
 
+import re
+
 import pytest
+from django.core import mail
 
 from items.models import Comment, Discussion
 from tests.factories import DiscussionFactory, InstructorFactory
@@ -19,6 +22,11 @@ def sign_up(page, base_url, username):
     page.fill("#id_password2", "a-long-Unusual-passphrase-42")
     page.fill("#id_display_name", username.title())
     page.click("button[type=submit]")
+    page.wait_for_selector("text=Check your email")
+    # The live server runs in this process, so its emails land in Django's test outbox.
+    [message] = [m for m in mail.outbox if m.to == [f"{username}@example.edu"]]
+    link = re.search(r"http://[^/\s]+(/accounts/activate/\S+)", message.body).group(1)
+    page.goto(base_url + link)
     page.wait_for_selector("text=Welcome! Your account is ready.")
 
 

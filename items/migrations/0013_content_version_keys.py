@@ -6,7 +6,7 @@ import items.models
 class Migration(migrations.Migration):
     """One version per part of the board: the curated board, and each discussion's comments."""
 
-    dependencies = [("items", "0009_drop_display_copies")]
+    dependencies = [("items", "0012_drop_display_copies")]
 
     operations = [
         migrations.RemoveConstraint(model_name="contentversion", name="content_version_single_row"),

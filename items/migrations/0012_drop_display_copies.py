@@ -9,7 +9,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("items", "0008_item_listed_media"),
+        ("items", "0011_moderation_action"),
     ]
 
     operations = [
