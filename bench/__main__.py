@@ -379,6 +379,7 @@ def lecture_hall(args, values):
         f"{args.hall_seconds:.0f} s while the others keep reading…",
         flush=True,
     )
+    since = datetime.datetime.now(datetime.UTC)
     run = hall.lecture(
         args.port,
         issue_path=values["issue"],
@@ -390,6 +391,9 @@ def lecture_hall(args, values):
         window=args.hall_seconds,
         think=args.hall_think,
     )
+    names = {values["issue"]: "issue", values["discussion"]: "discussion", css: "css"}
+    with open(log_path(args.port)) as log:
+        in_worker = hall.server_times(log, since, datetime.datetime.now(datetime.UTC), names)
     found = Comment.objects.filter(body__startswith=f"Lecture hall {run.marker}:")
     stored = found.count()
     # Leave the data as built, so the next run measures the same pages.
@@ -403,6 +407,7 @@ def lecture_hall(args, values):
     errors = run.timings.errors
     result = {
         "timings": run.timings.summary(),
+        "in_worker": in_worker,
         "read_errors": [e for e in errors if e.startswith("read:")],
         "post_errors": [e for e in errors if not e.startswith("read:")],
         "students": len(students),
@@ -504,6 +509,10 @@ def write_results(
             f"Lost comments: {max(0, hall_result['posted'] - hall_result['stored'])}.",
             "",
             report.hall_table(hall_result["timings"]),
+            "",
+            "The same requests as the board's log timed them in the worker (no queueing):",
+            "",
+            report.hall_table(hall_result.get("in_worker") or {}),
             "",
         ]
         errors = hall_result["read_errors"] + hall_result["post_errors"]

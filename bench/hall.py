@@ -9,7 +9,9 @@ Plain threads and http.client, one new connection per request as phones on a cam
 would mostly make.
 """
 
+import datetime
 import gzip
+import json
 import math
 import random
 import statistics
@@ -279,6 +281,29 @@ class Hall:
                 self.seen.append(n)
         except OSError as error:
             timings.add("post: error", float("nan"), False, str(error))
+
+
+def server_times(lines, since, until, names):
+    """Time spent in the worker per request, from the board's JSON request log (newsboard/logging.py).
+
+    Beside the times the students saw, it tells queueing (long waits, short work) from slow
+    pages. ``names`` maps a path to a name ("issue"); other paths are "other". Lines that are
+    not request records are skipped, so a log format the harness does not know gives nothing.
+    """
+    times = {}
+    for line in lines:
+        if not line.startswith("{"):
+            continue
+        try:
+            record = json.loads(line)
+            at = datetime.datetime.fromisoformat(record["time"])
+            kind = f"in the worker: {record['method']} {names.get(record['path'], 'other')}"
+            ms = float(record["duration_ms"])
+        except (ValueError, KeyError, TypeError):
+            continue
+        if since <= at <= until:
+            times.setdefault(kind, []).append(ms)
+    return {kind: latency_summary(values) for kind, values in sorted(times.items())}
 
 
 def next_page(action, location, fallback):

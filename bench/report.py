@@ -8,6 +8,10 @@ import statistics
 import django
 from PIL import Image, ImageDraw, ImageFont
 
+# The roles of bare Django's signed-in page, under each session engine, in a page's rounds.
+FLOOR_DB = "floor: database sessions"
+FLOOR_COOKIE = "floor: signed cookies"
+
 
 def machine():
     """nproc, CPU model, Python and Django versions."""
@@ -67,10 +71,6 @@ def page_table(rows):
             f"| {row['bytes']:,} {row['encoding']} |"
         )
     return "\n".join(lines)
-
-
-FLOOR_DB = "floor: database sessions"
-FLOOR_COOKIE = "floor: signed cookies"
 
 
 def pooled(rows, role):

@@ -1,5 +1,6 @@
 """The benchmark harness's own pieces: data at a scale, the reference route, the parsers."""
 
+import datetime
 import json
 import math
 import os
@@ -356,3 +357,29 @@ def test_bare_django_is_its_own_project_and_makes_a_real_session(tmp_path):
 def test_what_a_device_buys_is_shown_with_the_range_of_its_rounds():
     assert report.gain_cell({"ratio": 1.25, "ratio_min": 1.03, "ratio_max": 1.4}) == "+25 % (+3 to +40 %)"
     assert report.gain_cell({"ratio": float("nan"), "ratio_min": 0, "ratio_max": 0}) == "–"
+
+
+def test_time_in_the_worker_is_read_from_the_boards_request_log_within_the_hall():
+    def record(at, path, ms, method="GET"):
+        return json.dumps(
+            {"time": f"2026-12-03T12:13:{at}.000+00:00", "method": method, "path": path, "duration_ms": ms}
+        )
+
+    lines = [
+        "[2026-12-03 07:13:39 -0500] [2552] [INFO] Booting worker",
+        record("00", "/issues/1/", 99.0),
+        record("10", "/issues/1/", 20.0),
+        record("11", "/issues/1/", 30.0),
+        record("12", "/discussion/open/comment/", 40.0, method="POST"),
+        '{"time": "2026-12-03T12:13:12.000+00:00", "message": "not a request"}',
+        record("59", "/issues/1/", 99.0),
+    ]
+    since = datetime.datetime(2026, 12, 3, 12, 13, 5, tzinfo=datetime.UTC)
+    until = datetime.datetime(2026, 12, 3, 12, 13, 30, tzinfo=datetime.UTC)
+
+    times = hall.server_times(lines, since, until, {"/issues/1/": "issue"})
+
+    assert times == {
+        "in the worker: GET issue": {"count": 2, "p50_ms": 25.0, "p99_ms": 30.0, "max_ms": 30.0},
+        "in the worker: POST other": {"count": 1, "p50_ms": 40.0, "p99_ms": 40.0, "max_ms": 40.0},
+    }
