@@ -160,3 +160,14 @@ def test_route_answers_each_role_as_expected(client, student, instructor, conten
         assert response.status_code == want, (name, who, response.status_code)
     if name != "items:discussion_lock":
         assert list(Comment.objects.values_list("pk", "status", "body")) == comments_before
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_a_disallowed_host_is_a_400_on_every_route(client, content, name):
+    """Asked first without the bad host, so a page the cache now holds cannot answer it either."""
+    method, build, _ = ROUTES[name]
+    url = build(content)
+    if method == "GET":
+        client.get(url)
+    response = client.generic(method, url, headers={"host": "evil.example"})
+    assert response.status_code == 400, (name, response.status_code)

@@ -587,3 +587,15 @@ def test_deleting_your_own_hidden_comment_is_refused(student_client, student, in
     assert response.status_code == 403
     comment.refresh_from_db()
     assert comment.status == Comment.Status.HIDDEN
+
+
+def test_the_lock_endpoint_tells_a_student_nothing_about_discussions_they_cannot_see(client, student):
+    hidden = DiscussionFactory(is_hidden=True)
+    public = DiscussionFactory()
+    client.force_login(student)
+    lock = "items:discussion_lock"
+    assert client.post(reverse(lock, kwargs={"slug": hidden.slug})).status_code == 404
+    assert client.post(reverse(lock, kwargs={"slug": "no-such-discussion"})).status_code == 404
+    assert client.post(reverse(lock, kwargs={"slug": public.slug})).status_code == 403
+    hidden.refresh_from_db()
+    assert not hidden.is_locked

@@ -229,8 +229,15 @@ def comment_moderate(request, pk):
 @require_POST
 @login_required
 def discussion_lock(request, slug):
-    """An instructor locks (no new comments) or unlocks a discussion."""
-    discussion = get_object_or_404(Discussion, slug=slug)
+    """An instructor locks (no new comments) or unlocks a discussion.
+
+    Anyone else is told only what they may see: a hidden or draft discussion is a 404 to them, as
+    one that does not exist is, and a public one a 403.
+    """
+    visible = (
+        Discussion.objects.all() if permissions.is_moderator(request.user) else Discussion.objects.published()
+    )
+    discussion = get_object_or_404(visible, slug=slug)
     if request.POST.get("action") == "unlock":
         services.discussion_unlock(discussion=discussion, by=request.user)
         messages.success(request, "The discussion is open again.")
