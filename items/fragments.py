@@ -8,11 +8,12 @@ reader (signed out, or signed in) and shared by every such reader. What belongs 
 drawn for that reader alone, on each request: their own comments (Edit and Delete, which hold
 their CSRF token) in the shared thread's places; the whole thread for an instructor (moderation
 forms on every comment) and for an author with a comment waiting for approval (which only they
-see). Only the relative times ("5 minutes ago") age, so the shared HTML lives ``THREAD_SECONDS``.
+see). Only the relative times ("5 minutes ago") age, so the shared HTML lives a minute at most.
 """
 
 import dataclasses
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
@@ -28,14 +29,20 @@ from items.threads import build_thread
 COMMENT_TEMPLATE = "items/_comment.html"
 # Bounds how old a shown "5 minutes ago" can be.
 THREAD_SECONDS = 60
-# Rows do not age: they are kept until their version is replaced.
-ROWS_SECONDS = 600
+
+
+def thread_seconds():
+    """How long a shared thread is kept: a minute, or less when fragments are kept less (0: off)."""
+    return min(THREAD_SECONDS, settings.NEWSBOARD_FRAGMENT_SECONDS)
 
 
 def thread_rows(discussion, version):
     """The discussion's thread rows at ``version``, from the cache or one query."""
     key = f"thread-rows:{discussion.pk}:{version}"
-    return cache.get_or_set(key, lambda: list(discussion.comments.for_thread()), ROWS_SECONDS)
+    # Rows do not age: they are kept as long as any fragment.
+    return cache.get_or_set(
+        key, lambda: list(discussion.comments.for_thread()), settings.NEWSBOARD_FRAGMENT_SECONDS
+    )
 
 
 def classmate(signed_in):
@@ -70,7 +77,7 @@ def draw_shared_thread(discussion, rows, version, signed_in, page_url):
                 (place, dataclasses.replace(entry, children=[]))
             )
     summary_key, own_key = _keys(discussion, version, signed_in)
-    cache.set_many({summary_key: (authors, waiting, count, parts), own_key: own}, THREAD_SECONDS)
+    cache.set_many({summary_key: (authors, waiting, count, parts), own_key: own}, thread_seconds())
     return (authors, waiting, count, parts), own
 
 
