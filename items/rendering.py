@@ -10,7 +10,8 @@ of bracket-heavy input (5,000 × ``[`` took seconds), and the render ran while a
 held the database; markdown-it-py's grows linearly. Its one remaining multiplier is how deep
 an inline rule may nest while it looks for a link's closing bracket: every ``[`` rescans up to
 that many positions, so the inline parser gets a shallow limit and the block parser keeps the
-default one that nested lists and quotes need.
+default one that nested lists and quotes need; and a ``[`` with no ``]`` after it skips the
+scan altogether.
 """
 
 import threading
@@ -18,6 +19,7 @@ import threading
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import inline as parse_inlines
+from markdown_it.rules_inline import link as parse_link
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "a", "code", "pre", "ul", "ol", "li", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -59,11 +61,23 @@ def _shallow_inline_nesting(state):
         options["maxNesting"] = block_nesting
 
 
+def _link_with_a_closing_bracket(state, silent):
+    # A link's label ends in "]": with none anywhere after this "[", the label scan (the costly
+    # part of bracket-heavy text) cannot succeed and is skipped. The last "]" of the inline run
+    # is looked up once, so the check stays linear.
+    if state.src[state.pos] != "[":
+        return False
+    if getattr(state, "last_closing_bracket", None) is None:
+        state.last_closing_bracket = state.src.rfind("]")
+    return state.last_closing_bracket > state.pos and parse_link(state, silent)
+
+
 def _parser():
     # One per thread: the inline rule above changes the parser's options while it runs.
     if not hasattr(_local, "parser"):
         parser = MarkdownIt("zero", {"html": False}).enable(MARKDOWN_RULES)
         parser.core.ruler.at("inline", _shallow_inline_nesting)
+        parser.inline.ruler.at("link", _link_with_a_closing_bracket)
         _local.parser = parser
     return _local.parser
 
