@@ -216,9 +216,17 @@ BOARD_MODELS = [
     TaggedItem,
 ]
 DISCUSSION_MODELS = [models.Comment]
-# Models no public page draws from: reports and settings reach instructors only, versions are this
-# module's own, and a profile's name reaches comments through ``profile_changed``.
-PRIVATE_MODELS = [models.CommentReport, models.CourseSettings, models.ContentVersion, models.Profile]
+# Models no public page draws from: reports, settings, a comment's earlier texts and the moderation
+# history reach instructors only (in the admin), versions are this module's own, and a profile's
+# name reaches comments through ``profile_changed``.
+PRIVATE_MODELS = [
+    models.CommentReport,
+    models.CourseSettings,
+    models.CommentRevision,
+    models.ModerationAction,
+    models.ContentVersion,
+    models.Profile,
+]
 
 
 def board_changed(sender, **kwargs):

@@ -12,6 +12,7 @@ see). Only the relative times ("5 minutes ago") age, so the shared HTML lives a 
 """
 
 import dataclasses
+import hashlib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -63,9 +64,8 @@ def draw_shared_thread(discussion, rows, version, signed_in, page_url):
     most readers need alone; and
     ``{author id: [(place, entry)]}``, each author's visible comments, to draw again for them.
     """
-    template = get_template(COMMENT_TEMPLATE)
     entries = build_thread(discussion, rows, classmate(signed_in))
-    parts = [template.render({"entry": entry, "page_url": page_url}) for entry in entries]
+    parts = drawn_comments(entries, page_url)
     authors = frozenset(row.author_id for row in rows)
     waiting = frozenset(row.author_id for row in rows if row.status == Comment.Status.PENDING)
     count = sum(row.status == Comment.Status.VISIBLE for row in rows)
@@ -79,6 +79,46 @@ def draw_shared_thread(discussion, rows, version, signed_in, page_url):
     summary_key, own_key = _keys(discussion, version, signed_in)
     cache.set_many({summary_key: (authors, waiting, count, parts), own_key: own}, thread_seconds())
     return (authors, waiting, count, parts), own
+
+
+def drawn_comments(entries, page_url):
+    """Each entry's HTML, as a classmate sees it, in order.
+
+    A comment's HTML is kept under a digest of everything it shows, so a new version of the
+    thread (a post during the lecture) draws only the comments that changed, not all of them.
+    """
+    keys = [f"comment:{_digest(entry, page_url)}" for entry in entries]
+    kept = cache.get_many(keys)
+    template = get_template(COMMENT_TEMPLATE)
+    drawn = {
+        key: template.render({"entry": entry, "page_url": page_url})
+        for key, entry in zip(keys, entries, strict=True)
+        if key not in kept
+    }
+    if drawn:
+        cache.set_many(drawn, thread_seconds())
+    return [kept.get(key) or drawn[key] for key in keys]
+
+
+def _digest(entry, page_url):
+    shown = (
+        tuple(entry.comment),
+        page_url,
+        entry.indent,
+        entry.author_name,
+        entry.is_instructor,
+        entry.placeholder,
+        entry.is_pending,
+        entry.is_hidden,
+        entry.reply_to_name,
+        entry.can_reply,
+        entry.can_edit,
+        entry.can_delete,
+        entry.can_report,
+        entry.can_moderate,
+    )
+    # repr() quotes every text, so no two different entries make the same digest.
+    return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
 
 def render_thread(request, discussion, version, page_url):

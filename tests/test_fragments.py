@@ -135,3 +135,27 @@ def test_a_classmate_who_wrote_nothing_is_offered_reply_and_report_on_every_comm
             assert f"?reply_to={comment.pk}#comment-form" in page
             assert f"/comments/{comment.pk}/report/" in page
         assert "/delete/" not in page and "/edit/" not in page
+
+
+def test_a_new_comment_draws_itself_not_the_whole_thread(monkeypatch):
+    from items import fragments
+
+    discussion = DiscussionFactory()
+    CommentFactory.create_batch(5, discussion=discussion)
+    page_for(UserFactory(), discussion)
+    drawn = []
+    template = fragments.get_template(fragments.COMMENT_TEMPLATE)
+    original = type(template).render
+
+    def counting(self, context=None, request=None):
+        if isinstance(context, dict) and "entry" in context:
+            drawn.append(context["entry"].comment.pk)
+        return original(self, context, request)
+
+    monkeypatch.setattr(type(template), "render", counting)
+    new = services.comment_create(discussion=discussion, author=UserFactory(), body="Just in")
+
+    page = page_for(UserFactory(), discussion)
+
+    assert "Just in" in page and page.count('class="comment ') == 6
+    assert drawn == [new.pk]
