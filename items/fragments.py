@@ -53,16 +53,16 @@ def classmate(signed_in):
 
 def _keys(discussion, version, signed_in):
     kind = "member" if signed_in else "guest"
-    return f"thread:{discussion.pk}:{version}:{kind}", f"thread-own:{discussion.pk}:{version}:{kind}"
+    return f"thread:{discussion.pk}:{version}:{kind}", f"thread-own:{discussion.pk}:{version}:{kind}:"
 
 
 def draw_shared_thread(discussion, rows, version, signed_in, page_url):
     """Draw the thread as a classmate sees it and keep it for everyone.
 
-    Two entries: ``(authors, waiting, count, parts)`` (who wrote in it, who has a comment waiting
-    for approval, how many comments are visible, and each comment's HTML in reading order), which
-    most readers need alone; and
-    ``{author id: [(place, entry)]}``, each author's visible comments, to draw again for them.
+    ``(authors, waiting, count, parts)`` (who wrote in it, who has a comment waiting for approval,
+    how many comments are visible, and each comment's HTML in reading order), which most readers
+    need alone; and under a key of each author's, ``[(place, entry)]``: their visible comments,
+    to draw again for them. Returns the first, and the second as ``{author id: [...]}``.
     """
     entries = build_thread(discussion, rows, classmate(signed_in))
     parts = drawn_comments(entries, page_url)
@@ -76,8 +76,10 @@ def draw_shared_thread(discussion, rows, version, signed_in, page_url):
             own.setdefault(entry.comment.author_id, []).append(
                 (place, dataclasses.replace(entry, children=[]))
             )
-    summary_key, own_key = _keys(discussion, version, signed_in)
-    cache.set_many({summary_key: (authors, waiting, count, parts), own_key: own}, thread_seconds())
+    summary_key, own_prefix = _keys(discussion, version, signed_in)
+    # Every author gets a key, even one with nothing visible left to draw for them.
+    kept = {f"{own_prefix}{author}": own.get(author, []) for author in authors}
+    cache.set_many({summary_key: (authors, waiting, count, parts), **kept}, thread_seconds())
     return (authors, waiting, count, parts), own
 
 
@@ -128,7 +130,7 @@ def render_thread(request, discussion, version, page_url):
     an instructor and for an author whose comment waits for approval."""
     user = request.user
     signed_in = user.is_authenticated
-    summary_key, own_key = _keys(discussion, version, signed_in)
+    summary_key, own_prefix = _keys(discussion, version, signed_in)
     summary, own = cache.get(summary_key), None
     if summary is None:
         summary, own = draw_shared_thread(
@@ -148,20 +150,20 @@ def render_thread(request, discussion, version, page_url):
         html = "".join(template.render({**context, "entry": entry}) for entry in entries)
         return mark_safe(html), count  # noqa: S308 (each part is autoescaped template output)
 
-    if own is None:
-        own = cache.get(own_key)
-        if own is None:
-            _, own = draw_shared_thread(
-                discussion, thread_rows(discussion, version), version, signed_in, page_url
-            )
+    mine = own.get(reader_id, []) if own is not None else cache.get(f"{own_prefix}{reader_id}")
+    if mine is None:
+        _, own = draw_shared_thread(
+            discussion, thread_rows(discussion, version), version, signed_in, page_url
+        )
+        mine = own.get(reader_id, [])
     parts = list(parts)
     now = timezone.now()
-    for place, entry in own.get(reader_id, ()):
-        mine = dataclasses.replace(
+    for place, entry in mine:
+        theirs = dataclasses.replace(
             entry,
             can_edit=permissions.can_edit(user, entry.comment, now),
             can_delete=permissions.can_delete(user, entry.comment),
             can_report=False,
         )
-        parts[place] = template.render({**context, "entry": mine})
+        parts[place] = template.render({**context, "entry": theirs})
     return mark_safe("".join(parts)), count  # noqa: S308 (each part is autoescaped template output)
