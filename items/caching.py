@@ -128,12 +128,13 @@ def page_versions(request, *keys):
 
 
 def shows_board(view):
-    """Decorate a view whose page draws on the curated board alone (a feed, the sitemap), so the
-    page cache may keep it."""
+    """Decorate a view whose page draws on the curated board alone and is the same for every
+    reader (a feed, the sitemap, present mode), so the page cache may keep it for everyone."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         page_versions(request)
+        request.same_for_everyone = True
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -154,7 +155,8 @@ class PageCacheMiddleware:
 
     Stored: a 200 that sets no cookie (no CSRF token, no messages), is not marked private or
     no-cache (staff previews are), and whose view recorded the versions it shows
-    (``page_versions``). Signed-in readers get pages drawn from the same shared fragments.
+    (``page_versions``). Signed-in readers get pages drawn from the same shared fragments, or the
+    stored page itself where its view said it is the same for everyone (``shows_board``).
     """
 
     def __init__(self, get_response):
@@ -166,17 +168,19 @@ class PageCacheMiddleware:
         uri = request.build_absolute_uri()
         digest = hashlib.sha256(uri.encode()).hexdigest()
         key = f"page:{request.method}:{accepted_encoding(request)}:{digest}"
+        anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
         entry = cache.get(key)
         if entry is not None:
-            shown, response = entry
-            if page_versions(request, *shown) == shown:
+            shown, for_everyone, response = entry
+            if (anonymous or for_everyone) and page_versions(request, *shown) == shown:
                 return response
         response = self.get_response(request)
         shown = getattr(request, "page_versions", None)
-        if shown and self.shareable(response):
+        for_everyone = getattr(request, "same_for_everyone", False)
+        if shown and (anonymous or for_everyone) and self.shareable(response):
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            cache.set(key, (shown, response), settings.NEWSBOARD_PAGE_CACHE_SECONDS)
+            cache.set(key, (shown, for_everyone, response), settings.NEWSBOARD_PAGE_CACHE_SECONDS)
         return response
 
     @staticmethod
@@ -186,7 +190,6 @@ class PageCacheMiddleware:
             and not settings.NEWSBOARD_LOGIN_REQUIRED
             and request.method in ("GET", "HEAD")
             and not request.path.startswith(tuple(settings.NEWSBOARD_PAGE_CACHE_EXCLUDE))
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and "messages" not in request.COOKIES
         )
 

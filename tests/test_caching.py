@@ -242,3 +242,19 @@ def test_shared_fragments_carry_no_reader_s_name_token_or_tools(page, instructor
         assert all(f">{readers[other].username}<" not in html for other in others)
         assert all(not tokens[name] & tokens[other] for other in others)
         assert ('href="/admin/"' in html) == (name == "instructor")
+
+
+def test_a_feed_is_kept_for_every_reader_but_a_page_with_a_name_is_not(
+    client, student, django_assert_num_queries
+):
+    NewsItemFactory(title="Fed news")
+    feed, home = reverse("items:issues_feed"), reverse("items:home")
+    client.force_login(student)
+    client.get(feed)
+    client.get(home)
+    with django_assert_num_queries(1):  # the versions, to check the stored feed is current
+        assert "Fed news" in client.get(feed).content.decode()
+    assert student.username in client.get(home).content.decode()
+    client.logout()
+    page = client.get(home).content.decode()
+    assert student.username not in page and "Sign in" in page
