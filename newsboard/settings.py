@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers If-Modified-Since / If-None-Match with 304, e.g. for feed readers polling the feeds.
     "django.middleware.http.ConditionalGetMiddleware",
-    # Anonymous readers get whole pages from the cache, keyed by the content version.
+    # Anonymous readers get whole pages from the cache, stored with the versions they show.
     "items.caching.PageCacheMiddleware",
     # Inside the page cache, so a cached page is compressed once and stored per encoding.
     "django.middleware.gzip.GZipMiddleware",
@@ -333,7 +333,7 @@ LOGGING = {
     },
 }
 
-# Whole-page cache for anonymous readers (0 turns it off); see items/pagecache.py.
+# Whole-page cache for anonymous readers (0 turns it off); see items/caching.py.
 NEWSBOARD_PAGE_CACHE_SECONDS = env_int("NEWSBOARD_PAGE_CACHE_SECONDS", 600)
 # Shared fragments ({% cache %}) are keyed by the versions they show, so they are never stale;
 # this bounds the memory that old versions hold. 0 draws every fragment on every request.
