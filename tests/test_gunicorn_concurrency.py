@@ -35,10 +35,12 @@ CLIENTS = 20
 POSTS_PER_CLIENT = 10
 DISCUSSION = "live-load"
 
-# Run by `manage.py shell` against the new database: migrate, collectstatic (production settings
-# need the manifest), then the students, their sessions (so the test spends its time posting, not
-# hashing passwords) and the discussion they post to.
-SETUP = f"""
+
+def setup_script(title, slug, usernames):
+    """The script `manage.py shell` runs against a live test's new database: migrate, collectstatic
+    (production settings need the manifest), then a session per user name printed as "SESSION name
+    key" (so a test spends its time on requests, not hashing passwords), and the discussion."""
+    return f"""
 from django.core.management import call_command
 call_command("migrate", interactive=False, verbosity=0)
 call_command("collectstatic", interactive=False, verbosity=0)
@@ -49,16 +51,24 @@ from items.models import Discussion
 
 SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
-Discussion.objects.create(title="Live load", slug="{DISCUSSION}", prompt="Say something.")
-for n in range({CLIENTS}):
-    user = get_user_model().objects.create_user(f"live{{n}}", f"live{{n}}@example.edu")
+Discussion.objects.create(title={title!r}, slug={slug!r}, prompt="Say something.")
+for name in {list(usernames)!r}:
+    user = get_user_model().objects.create_user(name, f"{{name}}@example.edu")
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
-    print("SESSION", session.session_key)
+    print("SESSION", name, session.session_key)
 """
+
+
+def sessions_made(output):
+    """``{user name: session key}`` from what ``setup_script`` printed, in its order."""
+    return dict(re.findall(r"^SESSION (\S+) (\S+)$", output, re.M))
+
+
+SETUP = setup_script("Live load", DISCUSSION, [f"live{n}" for n in range(CLIENTS)])
 
 
 def free_port():
@@ -220,7 +230,7 @@ def live(tmp_path_factory):
         # One process migrates, collects the static files and adds the students: each extra
         # Python start-up costs seconds on a busy CI machine.
         setup = manage(env, "shell", "-c", SETUP)
-        sessions = re.findall(r"^SESSION (\S+)$", setup.stdout, re.M)
+        sessions = list(sessions_made(setup.stdout).values())
         assert len(sessions) == CLIENTS, setup.stdout + setup.stderr
         server.start()
         yield {"server": server, "database": database, "sessions": sessions, "port": port}

@@ -24,33 +24,15 @@ from tests.test_gunicorn_concurrency import (
     free_port,
     manage,
     production_env,
+    sessions_made,
+    setup_script,
 )
 from tests.test_rendering import PATHOLOGICAL
 
 pytestmark = pytest.mark.live
 
 DISCUSSION = "render-load"
-SETUP = f"""
-from django.core.management import call_command
-call_command("migrate", interactive=False, verbosity=0)
-call_command("collectstatic", interactive=False, verbosity=0)
-from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, BACKEND_SESSION_KEY, get_user_model
-from importlib import import_module
-from django.conf import settings
-from items.models import Discussion
-
-SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
-
-Discussion.objects.create(title="Render load", slug="{DISCUSSION}", prompt="Say something.")
-for name in ["attacker", "classmate"]:
-    user = get_user_model().objects.create_user(name, f"{{name}}@example.edu")
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    print("SESSION", name, session.session_key)
-"""
+SETUP = setup_script("Render load", DISCUSSION, ["attacker", "classmate"])
 WORST_BODIES = [(pattern * 5000)[:5000] for pattern in PATHOLOGICAL]
 
 
@@ -100,7 +82,7 @@ def server(tmp_path_factory):
     gunicorn = Gunicorn(env, port, tmp_path)
     try:
         setup = manage(env, "shell", "-c", SETUP)
-        sessions = dict(re.findall(r"^SESSION (\S+) (\S+)$", setup.stdout, re.M))
+        sessions = sessions_made(setup.stdout)
         gunicorn.start()
         yield {"port": port, "sessions": sessions, "gunicorn": gunicorn, "database": database}
     finally:
