@@ -85,6 +85,12 @@ def parse_args(argv=None):
         "--hall-think", type=float, default=5.0, help="seconds between a reader's page loads (±50 %%)"
     )
     parser.add_argument(
+        "--hall-poll",
+        type=float,
+        default=10.0,
+        help="seconds between an open discussion tab's polls for new comments (0: none)",
+    )
+    parser.add_argument(
         "--hall-sign-in",
         choices=["session", "login"],
         default="session",
@@ -390,6 +396,7 @@ def lecture_hall(args, values):
         password=scales.STUDENT_PASSWORD if args.hall_sign_in == "login" else None,
         window=args.hall_seconds,
         think=args.hall_think,
+        poll=args.hall_poll,
     )
     names = {values["issue"]: "issue", values["discussion"]: "discussion", css: "css"}
     with open(log_path(args.port)) as log:
@@ -409,7 +416,8 @@ def lecture_hall(args, values):
         "timings": run.timings.summary(),
         "in_worker": in_worker,
         "read_errors": [e for e in errors if e.startswith("read:")],
-        "post_errors": [e for e in errors if not e.startswith("read:")],
+        "poll_errors": [e for e in errors if e.startswith("poll:")],
+        "post_errors": [e for e in errors if not e.startswith(("read:", "poll:"))],
         "students": len(students),
         "posters": posters,
         "posted": len(run.posted),
@@ -419,7 +427,11 @@ def lecture_hall(args, values):
         "how": run.how,
     }
     print(json.dumps({k: v for k, v in result.items() if "errors" not in k}, indent=1, default=str))
-    print(f"errors: {len(result['read_errors'])} reading, {len(result['post_errors'])} posting", flush=True)
+    print(
+        f"errors: {len(result['read_errors'])} reading, {len(result['poll_errors'])} polling, "
+        f"{len(result['post_errors'])} posting",
+        flush=True,
+    )
     return result
 
 
@@ -499,11 +511,13 @@ def write_results(
             f"{hall_result['students']} students, {hall_result['how']['sign_in']}, arrive within 10 s and "
             f"read the issue, its stylesheet and the discussion; {hall_result['posters']} of them post "
             f"({hall_result['how']['posting']}) one after another over {args.hall_seconds:.0f} s while the "
-            f"others reread a page every {args.hall_think:g} s (±50 %), "
-            f"in {hall_result['seconds']:.1f} s in all. "
+            f"others reread a page every {args.hall_think:g} s (±50 %)"
+            + (f"; meanwhile {hall_result['how']['live']}" if "live" in hall_result["how"] else "")
+            + f", in {hall_result['seconds']:.1f} s in all. "
             f"{hall_result['posted']} posts accepted, {hall_result['stored']} stored, "
             f"{hall_result['seen']} seen by their poster on the next page; "
-            f"{len(hall_result['read_errors'])} errors reading, {len(hall_result['post_errors'])} posting. "
+            f"{len(hall_result['read_errors'])} errors reading, "
+            f"{len(hall_result.get('poll_errors', []))} polling, {len(hall_result['post_errors'])} posting. "
             # Accepted but not stored is a lost comment; stored but not confirmed is a post
             # whose answer came after the client gave up (it counts as an error, not a loss).
             f"Lost comments: {max(0, hall_result['posted'] - hall_result['stored'])}.",
@@ -515,7 +529,7 @@ def write_results(
             report.hall_table(hall_result.get("in_worker") or {}),
             "",
         ]
-        errors = hall_result["read_errors"] + hall_result["post_errors"]
+        errors = hall_result["read_errors"] + hall_result.get("poll_errors", []) + hall_result["post_errors"]
         if errors:
             lines += ["Errors (first 10):", ""] + [f"- {e}" for e in errors[:10]] + [""]
     if explains:

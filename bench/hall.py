@@ -14,19 +14,22 @@ import gzip
 import json
 import math
 import random
+import re
 import statistics
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urljoin, urlsplit
 
 from bench.server import get
 
 LOGIN_CANDIDATES = ("/accounts/login/", "/login/")
+# What a discussion page's script polls while the tab is open (static/js/live.js).
+LIVE_URL = re.compile(r'data-live-url="([^"]+)"')
 
 
 class FormParser(HTMLParser):
@@ -171,6 +174,7 @@ def lecture(
     arrive_within=10.0,
     window=60.0,
     think=5.0,
+    poll=10.0,
     marker=None,
 ):
     """Run the class; returns a Hall.
@@ -178,7 +182,9 @@ def lecture(
     ``students`` is a list of (username, cookies of a signed-in session). ``posters`` of them,
     spread through the list, post one at a time over ``window`` seconds; the others reread the
     discussion or the issue every ``think`` seconds (±50 %) until the window closes. With a
-    ``password`` each poster signs in again through the login page before posting.
+    ``password`` each poster signs in again through the login page before posting. Meanwhile
+    every student's discussion tab stays open and polls the address its page gives the live
+    script (``data-live-url``) every ``poll`` seconds, as the page's script does (0: no polling).
     """
     hall = Hall(marker=marker or uuid.uuid4().hex[:8])
     count = len(students)
@@ -198,23 +204,47 @@ def lecture(
         hall.timings.add(f"read: {kind}", ms, status == 200, f"{path} → {status}")
         return content.decode(errors="replace")
 
+    def poll_live(browser, path):
+        try:
+            status, _, _, ms = browser.request(path)
+        except OSError as error:
+            hall.timings.add("poll: live", float("nan"), False, f"{path} → {error}")
+            return
+        hall.timings.add("poll: live", ms, status in (200, 304), f"{path} → {status}")
+
     def student(n):
         username, cookies = students[n]
         browser = Browser(port, cookies)
+        pace = random.Random(n)
         until(started + arrive_within * n / count)
         read(browser, "issue", issue_path)
         read(browser, "css", css_path)
         html = read(browser, "discussion", discussion_path)
+        match = LIVE_URL.search(html) if poll else None
+        live = urljoin(discussion_path, unescape(match.group(1))) if match else None
+        if live:
+            hall.how["live"] = f"every student's discussion tab polls {live} every {poll:g} s"
+        next_poll = [time.monotonic() + poll * pace.random()]
+
+        def wait(moment):
+            """Until ``moment``, polling as the open discussion tab does."""
+            while live and next_poll[0] < moment:
+                until(next_poll[0])
+                poll_live(browser, live)
+                next_poll[0] += poll
+            until(moment)
+
         if n in slots:
-            until(started + window * (slots[n] + 0.5) / len(slots))
+            wait(started + window * (slots[n] + 0.5) / len(slots))
             hall.post(browser, n, username, html, discussion_path, password)
+            wait(closes)
             return
-        pace = random.Random(n)
         while True:
             next_read = time.monotonic() + think * pace.uniform(0.5, 1.5)
             if next_read >= closes:
+                wait(closes)
                 return
-            until(next_read)
+            wait(next_read)
             read(browser, "again", pace.choice((discussion_path, issue_path)))
 
     with ThreadPoolExecutor(max_workers=max(1, count)) as pool:

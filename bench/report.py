@@ -155,7 +155,7 @@ def targets(rows, hall=None, *, warm=True):
             )
         )
     if hall:
-        errors = len(hall["read_errors"]) + len(hall["post_errors"])
+        errors = len(hall["read_errors"]) + len(hall.get("poll_errors", [])) + len(hall["post_errors"])
         lost = hall["posted"] - hall["stored"]
         read_p99 = hall["timings"].get("reads (all)", {}).get("p99_ms", float("nan"))
         results += [

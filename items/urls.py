@@ -39,6 +39,7 @@ urlpatterns = [
     ),
     path("discussion/<slug:slug>/comment/", discussion.comment_create, name="comment_create"),
     path("discussion/<slug:slug>/lock/", discussion.discussion_lock, name="discussion_lock"),
+    path("discussion/<slug:slug>/live/", discussion.discussion_live, name="discussion_live"),
     path("comments/<int:pk>/edit/", discussion.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", discussion.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/report/", discussion.comment_report, name="comment_report"),

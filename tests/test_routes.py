@@ -52,6 +52,11 @@ ROUTES = {
     ),
     "items:discussion_list": ("GET", lambda c: reverse("items:discussion_list"), (200, 200, 200)),
     "items:discussion_detail": ("GET", lambda c: c["discussion"].get_absolute_url(), (200, 200, 200)),
+    "items:discussion_live": (
+        "GET",
+        lambda c: reverse("items:discussion_live", args=[c["discussion"].slug]),
+        (200, 200, 200),
+    ),
     "items:issue_discussion": (
         "GET",
         lambda c: reverse("items:issue_discussion", args=[c["item"].issue.slug]),

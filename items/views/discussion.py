@@ -11,9 +11,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -58,6 +59,7 @@ def _render_discussion(request, discussion, form=None, status=200):
         "reply_to": reply_to,
         "can_moderate": permissions.is_moderator(request.user),
         "page_url": page_url,
+        "live_poll_seconds": settings.NEWSBOARD_LIVE_POLL_SECONDS,
     }
     return render(request, "items/discussion_detail.html", context, status=status)
 
@@ -79,13 +81,37 @@ def discussion_detail(request, slug):
     Template: ``items/discussion_detail.html``. Context: ``discussion``, ``comments_html`` and
     ``comment_count`` (see ``items.fragments``), ``form``, ``reply_to``, ``can_moderate``.
     """
-    # The discussion's title, prompt and lock change with the board's version; its comments and
-    # their count come with the thread, under the discussion's own.
+    return _render_discussion(request, _current_discussion(request, slug))
+
+
+def _current_discussion(request, slug):
+    """The public discussion ``slug``, kept under the board's version: its title, prompt and lock
+    change with the board, its comments and their count with the discussion's own version."""
     board = page_versions(request)[BOARD]
-    discussion = cache.get_or_set(
+    return cache.get_or_set(
         f"discussion:{slug}:{board}", lambda: _public_discussion(slug), settings.NEWSBOARD_FRAGMENT_SECONDS
     )
-    return _render_discussion(request, discussion)
+
+
+def discussion_live(request, slug):
+    """``{"count": 12, "locked": false}``: how many comments a discussion shows now.
+
+    The discussion page's script (``static/js/live.js``) polls it to offer "3 new comments"
+    during a lecture. It is the same for every reader, so the page cache answers it for everyone
+    (signed in too) while the discussion's version stands, and each browser revalidates it.
+    """
+    discussion = _current_discussion(request, slug)
+    key = discussion_key(discussion.pk)
+    version = page_versions(request, key)[key]
+    count = cache.get_or_set(
+        f"discussion-count:{discussion.pk}:{version}",
+        lambda: discussion.comments.filter(status=Comment.Status.VISIBLE).count(),
+        settings.NEWSBOARD_FRAGMENT_SECONDS,
+    )
+    request.same_for_everyone = True
+    response = JsonResponse({"count": count, "locked": discussion.is_locked})
+    patch_cache_control(response, max_age=0, must_revalidate=True)
+    return response
 
 
 @require_POST
