@@ -8,6 +8,15 @@ from django.conf import settings
 from items.models import Comment, CommentReport
 
 
+def limit_length(field):
+    """Tell the page the comment length limit, for static/js/comments.js's counter.
+
+    Not ``maxlength``: a browser silently cuts a longer paste to it. The service refuses a long
+    comment with the text kept, and the counter warns before that.
+    """
+    field.widget.attrs["data-maxlength"] = settings.NEWSBOARD_COMMENT_MAX_LENGTH
+
+
 class CommentForm(forms.Form):
     """A new comment or reply. Length and rate limits are the service's; the form only collects."""
 
@@ -29,7 +38,7 @@ class CommentForm(forms.Form):
     def __init__(self, *args, discussion, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = discussion.comments.all()
-        self.fields["body"].widget.attrs["maxlength"] = settings.NEWSBOARD_COMMENT_MAX_LENGTH
+        limit_length(self.fields["body"])
         if not self.is_bound:
             self.initial.setdefault("submit_token", uuid.uuid4())
 
@@ -48,7 +57,7 @@ class CommentEditForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].widget.attrs["maxlength"] = settings.NEWSBOARD_COMMENT_MAX_LENGTH
+        limit_length(self.fields["body"])
 
 
 class CommentReportForm(forms.ModelForm):

@@ -7,7 +7,7 @@ The thread, as a classmate who wrote none of it sees it, is drawn once per versi
 reader (signed out, or signed in) and shared by every such reader. What belongs to one reader is
 drawn for that reader alone, on each request: their own comments (Edit and Delete, which hold
 their CSRF token) in the shared thread's places; the whole thread for an instructor (moderation
-forms on every comment) and for an author with a comment waiting for approval (which only they
+forms on every comment) and for an author with a comment waiting for approval or hidden (which only they
 see). Only the relative times ("5 minutes ago") age, so the shared HTML lives a minute at most.
 """
 
@@ -59,15 +59,17 @@ def _keys(discussion, version, signed_in):
 def draw_shared_thread(discussion, rows, version, signed_in, page_url):
     """Draw the thread as a classmate sees it and keep it for everyone.
 
-    ``(authors, waiting, count, parts)`` (who wrote in it, who has a comment waiting for approval,
-    how many comments are visible, and each comment's HTML in reading order), which most readers
+    ``(authors, whole, count, parts)`` (who wrote in it, who has a comment only they and the
+    instructors see: waiting for approval or hidden by an instructor; how many comments are
+    visible, and each comment's HTML in reading order), which most readers
     need alone; and under a key of each author's, ``[(place, entry)]``: their visible comments,
     to draw again for them. Returns the first, and the second as ``{author id: [...]}``.
     """
     entries = build_thread(discussion, rows, classmate(signed_in))
     parts = drawn_comments(entries, page_url)
     authors = frozenset(row.author_id for row in rows)
-    waiting = frozenset(row.author_id for row in rows if row.status == Comment.Status.PENDING)
+    unseen = (Comment.Status.PENDING, Comment.Status.HIDDEN)
+    whole = frozenset(row.author_id for row in rows if row.status in unseen)
     count = sum(row.status == Comment.Status.VISIBLE for row in rows)
     own = {}
     for place, entry in enumerate(entries):
@@ -79,8 +81,8 @@ def draw_shared_thread(discussion, rows, version, signed_in, page_url):
     summary_key, own_prefix = _keys(discussion, version, signed_in)
     # Every author gets a key, even one with nothing visible left to draw for them.
     kept = {f"{own_prefix}{author}": own.get(author, []) for author in authors}
-    cache.set_many({summary_key: (authors, waiting, count, parts), **kept}, thread_seconds())
-    return (authors, waiting, count, parts), own
+    cache.set_many({summary_key: (authors, whole, count, parts), **kept}, thread_seconds())
+    return (authors, whole, count, parts), own
 
 
 def drawn_comments(entries, page_url):
@@ -127,7 +129,7 @@ def render_thread(request, discussion, version, page_url):
     """``(html, count)``: the reader's thread, and how many of its comments are visible.
 
     The HTML is the shared thread, with the reader's own comments drawn for them; drawn whole for
-    an instructor and for an author whose comment waits for approval."""
+    an instructor and for an author whose comment waits for approval or was hidden."""
     user = request.user
     signed_in = user.is_authenticated
     summary_key, own_prefix = _keys(discussion, version, signed_in)
@@ -136,7 +138,7 @@ def render_thread(request, discussion, version, page_url):
         summary, own = draw_shared_thread(
             discussion, thread_rows(discussion, version), version, signed_in, page_url
         )
-    authors, waiting, count, parts = summary
+    authors, whole, count, parts = summary
     moderator = permissions.is_moderator(user)
     reader_id = user.pk if signed_in else None
     if not moderator and reader_id not in authors:
@@ -145,7 +147,7 @@ def render_thread(request, discussion, version, page_url):
     template = get_template(COMMENT_TEMPLATE)
     # The reader's forms need their CSRF token, and nothing else of the request.
     context = {"page_url": page_url, "csrf_token": get_token(request)}
-    if moderator or reader_id in waiting:
+    if moderator or reader_id in whole:
         entries = build_thread(discussion, thread_rows(discussion, version), user)
         html = "".join(template.render({**context, "entry": entry}) for entry in entries)
         return mark_safe(html), count  # noqa: S308 (each part is autoescaped template output)

@@ -270,15 +270,40 @@ def comment_delete(*, comment, by):
         return _set_comment_status(comment, Comment.Status.DELETED)
 
 
+def comment_undelete(*, comment, by, status):
+    """The author takes back a deletion they just made: the comment shows again as it was
+    (``status``, visible or pending approval)."""
+    if by is None or comment.author_id != by.pk:
+        raise PermissionDenied("You can only undo deleting your own comment.")
+    if status not in (Comment.Status.VISIBLE, Comment.Status.PENDING):
+        raise ValidationError("That comment cannot come back.")
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().select_related("discussion").get(pk=comment.pk)
+        if comment.status != Comment.Status.DELETED:
+            raise ValidationError("That comment is not deleted.")
+        return _set_comment_status(comment, status)
+
+
 def comment_report(*, comment, by, reason):
     """Report ``comment`` to the instructors with a reason; once per reader."""
     if not permissions.can_report(by, comment):
         raise PermissionDenied("You cannot report this comment.")
+    if CommentReport.objects.filter(comment=comment, reporter=by).exists():
+        raise ValidationError(ALREADY_REPORTED)
     report = CommentReport(comment=comment, reporter=by, reason=reason.strip())
-    with transaction.atomic():
-        report.full_clean()
-        report.save()
+    report.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        # A second click that raced the first: the database's constraint keeps one report.
+        if CommentReport.objects.filter(comment=comment, reporter=by).exists():
+            raise ValidationError(ALREADY_REPORTED) from None
+        raise
     return report
+
+
+ALREADY_REPORTED = "You already reported this comment. The instructors will look at it."
 
 
 def comment_approve(*, comment, by=None):

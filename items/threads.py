@@ -53,7 +53,8 @@ def _shown_in_full(comment, own, moderator):
     if comment.status == Comment.Status.PENDING:
         return moderator or own
     if comment.status == Comment.Status.HIDDEN:
-        return moderator
+        # Its author still reads it, marked "hidden by an instructor", and knows why it went.
+        return moderator or own
     return False
 
 
@@ -86,7 +87,7 @@ def build_thread(discussion, comments, user):
             author_name=shown_name(c.author_username, c.author_display_name),
             is_instructor=c.author_is_instructor,
             is_pending=c.status == Comment.Status.PENDING,
-            is_hidden=c.status == Comment.Status.HIDDEN and moderator,
+            is_hidden=c.status == Comment.Status.HIDDEN and (moderator or c.pk in own),
             can_moderate=moderator,
         )
         if not full[c.pk]:

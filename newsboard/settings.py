@@ -338,6 +338,8 @@ NEWSBOARD_PAGE_CACHE_SECONDS = env_int("NEWSBOARD_PAGE_CACHE_SECONDS", 600)
 # Shared fragments ({% cache %}) are keyed by the versions they show, so they are never stale;
 # this bounds the memory that old versions hold. 0 draws every fragment on every request.
 NEWSBOARD_FRAGMENT_SECONDS = env_int("NEWSBOARD_FRAGMENT_SECONDS", 3600)
+# How long after deleting a comment its author may take it back ("Undo" on the next page).
+NEWSBOARD_UNDO_DELETE_SECONDS = env_int("NEWSBOARD_UNDO_DELETE_SECONDS", 30)
 # How often an open discussion page asks whether new comments arrived (static/js/live.js).
 NEWSBOARD_LIVE_POLL_SECONDS = env_int("NEWSBOARD_LIVE_POLL_SECONDS", 10)
 NEWSBOARD_PAGE_CACHE_EXCLUDE = ["/admin/", "/accounts/", "/healthz", "/static/", "/media/", "/__bench__/"]

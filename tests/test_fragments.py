@@ -37,8 +37,8 @@ def test_the_first_reader_draws_the_thread_for_every_classmate(django_assert_max
     assert shared == drawn_shared
     for author, places in own.items():
         assert cache.get(f"thread-own:{discussion.pk}:{version(discussion)}:member:{author}") == places
-    authors, waiting, count, parts = shared
-    assert authors == {row.author_id for row in rows} and not waiting and count == 3
+    authors, whole, count, parts = shared
+    assert authors == {row.author_id for row in rows} and not whole and count == 3
     assert len(parts) == 3 and all(f'id="c{row.pk}"' in "".join(parts) for row in rows)
     assert {entry.comment.pk for places in own.values() for _, entry in places} == {row.pk for row in rows}
 

@@ -88,6 +88,11 @@ ROUTES = {
         lambda c: reverse("items:comment_delete", args=[c["comment"].pk]),
         (SIGN_IN, 403, 403),
     ),
+    "items:comment_undo_delete": (
+        "POST",
+        lambda c: reverse("items:comment_undo_delete"),
+        (SIGN_IN, 302, 302),
+    ),
     "items:comment_report": (
         "POST",
         lambda c: reverse("items:comment_report", args=[c["comment"].pk]),

@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -342,7 +343,28 @@ def test_report_page(client, student):
     assert client.get(url).status_code == 200
     assert client.post(url, {"reason": "Insulting"}).status_code == 302
     response = client.post(url, {"reason": "Again"})
-    assert response.status_code == 400 and "already" in response.content.decode().lower()
+    assert response.status_code == 400 and "You already reported this comment" in response.content.decode()
+    assert CommentReport.objects.filter(comment=comment).count() == 1
+    again = client.get(url).content.decode()
+    assert "You already reported this comment" in again and "Send the report" not in again
+
+
+def test_reporting_twice_through_the_service_says_already_reported(student):
+    comment = CommentFactory()
+    services.comment_report(comment=comment, by=student, reason="Insulting")
+    with pytest.raises(ValidationError, match="You already reported this comment"):
+        services.comment_report(comment=comment, by=student, reason="Again")
+
+
+def test_the_discussion_list_says_what_each_thread_is_about(client):
+    item = NewsItemFactory(title="Robots fold laundry")
+    services.discussion_for_item(item)
+    services.discussion_for_issue(item.issue)
+    DiscussionFactory(title="Open Discussion")
+    html = client.get(reverse("items:discussion_list")).content.decode()
+    assert "About the news item <a href" in html and "Robots fold laundry" in html
+    assert "About the week&#x27;s issue of" in html or "About the week's issue of" in html
+    assert "Open to the whole course" in html
 
 
 # Abuse and bad input ---------------------------------------------------------------------

@@ -4,6 +4,8 @@ Permission rules live in ``items.permissions`` and are enforced by ``items.servi
 refused write is a 403, an unknown or hidden discussion a 404.
 """
 
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,7 +33,7 @@ def discussion_list(request):
 
     Template: ``items/discussion_list.html``. Context: ``discussions``.
     """
-    discussions = Discussion.objects.published().select_related("issue", "item")
+    discussions = Discussion.objects.published().select_related("issue", "item__issue")
     return render(request, "items/discussion_list.html", {"discussions": discussions})
 
 
@@ -178,14 +180,42 @@ def comment_edit(request, pk):
     return render(request, "items/comment_edit.html", {"comment": comment, "form": form}, status=status)
 
 
+# The last comment a reader deleted, kept in their session for the "Undo" the next page offers.
+UNDO_DELETE = "undo_delete"
+
+
 @require_POST
 @login_required
 def comment_delete(request, pk):
-    """Delete your own comment; it shows as "[deleted]" where replies need its place."""
+    """Delete your own comment; it shows as "[deleted]" where replies need its place. The next page
+    offers to undo it for ``NEWSBOARD_UNDO_DELETE_SECONDS``."""
     comment = _comment_or_404(pk)
+    status = comment.status
     services.comment_delete(comment=comment, by=request.user)
-    messages.success(request, "Your comment is deleted.")
+    request.session[UNDO_DELETE] = {"pk": comment.pk, "status": status, "at": time.time()}
+    messages.success(request, "Your comment is deleted.", extra_tags="undo-delete")
     return redirect(comment.discussion.get_absolute_url() + "#comments")
+
+
+@require_POST
+@login_required
+def comment_undo_delete(request):
+    """Bring back the comment this reader just deleted, within the undo window."""
+    undo = request.session.pop(UNDO_DELETE, None)
+    fallback = reverse("items:discussion_list")
+    if not isinstance(undo, dict) or time.time() - undo.get("at", 0) > settings.NEWSBOARD_UNDO_DELETE_SECONDS:
+        messages.error(request, "Too late to undo: the comment stays deleted.")
+        return HttpResponseRedirect(_safe_next(request, fallback))
+    comment = Comment.objects.filter(pk=undo.get("pk"), author=request.user).first()
+    try:
+        if comment is None:
+            raise ValidationError("That comment is gone.")
+        services.comment_undelete(comment=comment, by=request.user, status=undo.get("status"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return HttpResponseRedirect(_safe_next(request, fallback))
+    messages.success(request, "Your comment is back.")
+    return redirect(comment.get_absolute_url())
 
 
 @login_required
@@ -197,6 +227,12 @@ def comment_report(request, pk):
     comment = _comment_or_404(pk)
     if not permissions.can_report(request.user, comment):
         raise PermissionDenied("You cannot report this comment.")
+    already = CommentReport.objects.filter(comment=comment, reporter=request.user).first()
+    if already is not None:
+        # Reported before: say so, with no form to send a second time.
+        status = 400 if request.method == "POST" else 200
+        context = {"comment": comment, "already_reported": already}
+        return render(request, "items/comment_report.html", context, status=status)
     form = CommentReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -47,7 +47,13 @@
         var page = new DOMParser().parseFromString(html, "text/html");
         var fresh = page.querySelector("#comments");
         if (!fresh) return;
+        // A reply being written under a comment (static/js/comments.js) keeps its place and text.
+        var form = document.getElementById("comment-form");
+        var under = form && thread.contains(form) ? form.previousElementSibling : null;
+        if (under) form.parentNode.removeChild(form);
         thread.innerHTML = fresh.querySelector(".thread").innerHTML;
+        var again = under && document.getElementById(under.id);
+        if (under) (again || thread.lastElementChild || thread).insertAdjacentElement("afterend", form);
         shown = parseInt(fresh.dataset.count, 10) || shown;
         if (heading) heading.textContent = "(" + shown + ")";
         var first = null;
