@@ -270,6 +270,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsboard@localhost")
 # Uploaded images: bytes and pixels, the second guarding against decompression bombs.
 NEWSBOARD_MAX_UPLOAD_BYTES = env_int("NEWSBOARD_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 NEWSBOARD_MAX_IMAGE_PIXELS = env_int("NEWSBOARD_MAX_IMAGE_PIXELS", 40_000_000)
+# The app serves uploads itself (bin/serve's demo, with no proxy in front); a deployment leaves
+# this off and lets the proxy serve MEDIA_ROOT (DEPLOY.md).
+NEWSBOARD_SERVE_MEDIA = env_bool("NEWSBOARD_SERVE_MEDIA", DEBUG)
 NEWSBOARD_SITE_NAME = os.environ.get("NEWSBOARD_SITE_NAME", "ML Weekly — course news board")
 
 # Accounts and discussion.

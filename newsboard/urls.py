@@ -1,11 +1,11 @@
-"""The project's URLs: the board, the admin, and static media in development."""
+"""The project's URLs: the board, the admin, and uploads where the app serves them itself."""
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
+from django.views.static import serve
 
 from items.caching import shows_board
 from items.sitemaps import SITEMAPS
@@ -35,8 +35,11 @@ urlpatterns = [
     ),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.NEWSBOARD_SERVE_MEDIA:
+    # static() adds nothing when DEBUG is off, so the demo's route is written out.
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
 
 if settings.NEWSBOARD_BENCH:
     urlpatterns += [path("__bench__/", include("bench.urls"))]
