@@ -278,9 +278,10 @@ NEWSBOARD_SITE_NAME = os.environ.get("NEWSBOARD_SITE_NAME", "ML Weekly — cours
 # Accounts and discussion.
 # Private courses: every page needs sign-in (sign-in, sign-up and password reset stay open).
 NEWSBOARD_LOGIN_REQUIRED = env_bool("NEWSBOARD_LOGIN_REQUIRED", False)
-# Path prefixes that stay open even then: health checks and static files.
+# Path prefixes that stay open even then: health checks, static files, the icon and the web app
+# manifest (which browsers fetch without cookies).
 NEWSBOARD_LOGIN_EXEMPT_PREFIXES = env_list(
-    "NEWSBOARD_LOGIN_EXEMPT_PREFIXES", "/healthz,/static/,/favicon.ico"
+    "NEWSBOARD_LOGIN_EXEMPT_PREFIXES", "/healthz,/static/,/favicon.ico,/manifest.webmanifest"
 )
 # Absolute links in emails (reply notifications): the board's public address.
 NEWSBOARD_SITE_URL = os.environ.get("NEWSBOARD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -9,7 +9,7 @@ from django.views.static import serve
 
 from items.caching import shows_board
 from items.sitemaps import SITEMAPS
-from newsboard import accounts, health, outage
+from newsboard import accounts, health, outage, webapp
 
 admin.site.site_header = "ML Weekly — instructor admin"
 admin.site.site_title = "ML Weekly admin"
@@ -27,6 +27,8 @@ urlpatterns = [
     path("accounts/settings/", accounts.account_settings, name="account_settings"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("items.urls")),
+    path("favicon.ico", webapp.favicon, name="favicon"),
+    path("manifest.webmanifest", webapp.manifest, name="manifest"),
     path("sitemap.xml", shows_board(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "robots.txt",

@@ -133,6 +133,15 @@ def test_the_demo_is_loaded_with_hashed_static_files_and_its_pictures(served):
     assert get(server.port, picture[1])[0] == 200
 
 
+def test_the_icon_and_the_manifest_answer_instead_of_a_404(served):
+    server, _ = served
+    status, headers, _ = get(server.port, "/favicon.ico")
+    assert status == 301
+    assert get(server.port, headers["Location"])[0] == 200
+    status, headers, _ = get(server.port, "/manifest.webmanifest")
+    assert status == 200 and headers["Content-Type"] == "application/manifest+json"
+
+
 def test_the_secret_key_is_generated_once_and_kept_private(served):
     server, tmp_path = served
     key_file = tmp_path / "secret_key"
