@@ -21,13 +21,20 @@ find_python() {
   return 1
 }
 
+install_stamp() { echo ".venv/.installed-$(cat "$1" requirements.txt | sha256sum | cut -c1-16)"; }
+
 ensure_venv() {
   local requirements="$1"
   if [ ! -x .venv/bin/python ] || ! python_ok .venv/bin/python; then
     rm -rf .venv
     "$(find_python)" -m venv .venv
   fi
-  local stamp=".venv/.installed-$(cat "$requirements" requirements.txt | sha256sum | cut -c1-16)"
+  local stamp
+  stamp="$(install_stamp "$requirements")"
+  # requirements-dev.txt includes requirements.txt: a test install serves bin/serve as well.
+  if [ "$requirements" = requirements.txt ] && [ -e "$(install_stamp requirements-dev.txt)" ]; then
+    return 0
+  fi
   if [ ! -e "$stamp" ]; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"

@@ -26,8 +26,10 @@ class RecapImportForm(forms.Form):
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 18, "cols": 100, "spellcheck": "false"}),
-        help_text="Paste the week as you write it on the slides: “# ML Weekly (Oct. 9th)”, then "
-        "“1. **(Vision)** Title”, with an optional link line, “Tags: a, b” line and indented excerpt.",
+        help_text="Paste the week as you write it on the slides: “# ML Weekly (Oct. 9th, 2020)”, then "
+        "“1. **(Vision)** Title”, with optional indented lines for its link, “Source:”, “Tags: a, b”, "
+        "“Summary:” and pictures (“![what it shows](address)”), then its excerpt. "
+        "“Download as Markdown” on an issue writes every field this way.",
     )
     file = forms.FileField(required=False, label="Or upload a Markdown file")
     year = forms.IntegerField(

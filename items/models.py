@@ -295,6 +295,11 @@ class Media(models.Model):
         name = images.stem(self.image.name)
         data, ext = images.clean_image_bytes(self.image)
         self.image.save(f"{name}.{ext}", images.ContentFile(data), save=False)
+        self.make_thumbnails(name)
+
+    def make_thumbnails(self, name=None):
+        """The thumbnails and size of ``image``, a cleaned picture already in storage."""
+        name = name or images.stem(self.image.name)
         small, self.width, self.height = images.make_thumbnail(self.image, images.THUMBNAIL_WIDTHS[0])
         self.thumbnail.save(f"{name}-{images.THUMBNAIL_WIDTHS[0]}.webp", small, save=False)
         large, self.width, self.height = images.make_thumbnail(self.image, images.THUMBNAIL_WIDTHS[1])

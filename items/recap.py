@@ -2,12 +2,22 @@
 
 The format (what ``export_recap`` writes and ``parse_recap`` reads back)::
 
-    # ML Weekly (Oct. 9th)
+    # ML Weekly (Oct. 9th, 2020)
+
+    Title: ML Weekly — reading week edition
+    Three papers and a robot this week.
 
     1. **(ML)** NeurIPS 2020 Accepted Papers
        <https://neurips.cc/Conferences/2020/AcceptedPapersInitial>
+       Source: NeurIPS
        Tags: conferences, research
+       Summary: 1,900 papers made it in; the list is searchable.
     2. **(Vision)** "Farewell Convolutions": Anonymous ICLR 2021 Paper …
+       ![A grid of image patches fed to a transformer](https://example.org/vit.png "Figure 1 of the paper")
+         Kind: Figure
+         Label: (a)
+         Credit: Dosovitskiy et al.
+         Licence: CC-BY <https://creativecommons.org/licenses/by/4.0/>
 
        ### An Image Is Worth 16x16 Words
        While the Transformer architecture has become …
@@ -15,19 +25,31 @@ The format (what ``export_recap`` writes and ``parse_recap`` reads back)::
     ## Insights
 
     1. AI/ML advances **growing exponentially** (~30,000 papers annually published)
+       Evidence: 2020-10-09 #1, 2020-12-04 #2
+
+    ## Categories
+
+    - **(Vision)** Computer Vision
 
     # Open Discussion
 
     What are your thoughts? Where will ML take you?
 
-Under an item, indented lines give its link (``<https://…>``, a bare address or
-``Link: https://…``), its topic tags (``Tags: a, b``) and, after them, its excerpt (an
-optional ``###`` heading, then paragraphs). The course's own slides are read too: the
-label may be plain ``(DL)`` or ``**(DL)**`` or bold with the title, ``(NEW! Ethics!)``
-means Ethics, ``## 1. (ML) Title`` is a slide about item 1, a ``## Heading`` after the
-list starts an excerpt, and repeated "build-up" slides of one week merge into one issue.
-Media credit lines (``CC-BY-NC by stevekc``, ``(a)``, ``Figure 1 | …``) are skipped:
-pictures are uploaded in the admin.
+The week heading carries the year (without it, the year comes from the term). Before the
+first item, a ``Title:`` line names an issue not called "ML Weekly", and text is its
+introduction. Under an item, indented lines give its link (``<https://…>``, a bare address or
+``Link: https://…``), its source (``Source:``), topic tags (``Tags: a, b``), summary
+(``Summary:``) and pictures (``![what it shows](address "caption")``, an uploaded picture by
+its ``/media/…`` address, then its ``Kind``, ``Label``, ``Credit`` and ``Licence``), and, after
+a blank line, its excerpt (an optional ``###`` heading, then paragraphs). An insight's
+``Evidence:`` line cites items by week and number. Publishing is not part of a recap: an
+import makes drafts and leaves an insight's "published" tick alone.
+
+The course's own slides are read too: the label may be plain ``(DL)`` or ``**(DL)**`` or bold
+with the title, ``(NEW! Ethics!)`` means Ethics, ``## 1. (ML) Title`` is a slide about item 1, a
+``## Heading`` after the list starts an excerpt, and repeated "build-up" slides of one week merge
+into one issue. The slides' media credit lines (``CC-BY-NC by stevekc``, ``(a)``,
+``Figure 1 | …``) are skipped there: their pictures are uploaded in the admin.
 """
 
 import datetime
@@ -40,6 +62,20 @@ EXCERPT_TITLE_MAX = 200
 LINK_MAX = 500
 TAG_MAX = 100
 INSIGHT_HEADLINE_MAX = 200
+ISSUE_TITLE_MAX = 120
+DEFAULT_ISSUE_TITLE = "ML Weekly"
+CATEGORY_NAME_MAX = 60
+# The longest each single-line field may be, as the models allow.
+FIELD_MAX = {
+    "source": 120,
+    "caption": 300,
+    "credit": 120,
+    "licence": 40,
+    "licence_url": 200,
+    "alt_text": 1000,
+    "subfigure_label": 8,
+}
+MEDIA_KINDS = ["photo", "screenshot", "figure", "chart", "video"]
 
 MONTHS = {
     "jan": 1,
@@ -101,6 +137,15 @@ LINK_LINE = re.compile(
 )
 URL = re.compile(r"^https?://[^\s<>]+\.[^\s<>]+$|^https?://localhost[^\s<>]*$", re.I)
 TAGS_LINE = re.compile(r"^tags:(?P<tags>.*)$", re.IGNORECASE)
+KEY_LINE = re.compile(r"^(?P<key>source|summary|kind|label|credit|licen[cs]e):\s*(?P<value>.*)$", re.I)
+PICTURE_LINE = re.compile(
+    r"^!\[(?P<alt>(?:\\.|[^\]\\])*)\]\(\s*(?:<(?P<angled>[^>]*)>|(?P<src>[^\s()<>]+))"
+    r'(?:\s+"(?P<caption>(?:\\.|[^"\\])*)")?\s*\)$'
+)
+PICTURE_SRC = re.compile(r"^(?:https?://[^\s<>]+|/[^\s<>]*)$", re.I)
+LICENCE_VALUE = re.compile(r"^(?P<name>.*?)\s*(?:<(?P<url>[^>\s]*)>)?$")
+EVIDENCE_ENTRY = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})\s*#(?P<position>\d{1,3})$")
+CATEGORY_LINE = re.compile(r"^[-*+]\s+(?P<rest>\S.*)$")
 MEDIA_NOTE = re.compile(
     r"^(?:CC[-\w.]*\s+by\s+\S.*|\([a-z]\)|Figure\s+\d+\b.*|[-–—_*]+|\\?\$?&nbsp;)$", re.IGNORECASE
 )
@@ -128,6 +173,20 @@ class Problem:
 
 
 @dataclass
+class RecapMedia:
+    """A picture: ``src`` is an address elsewhere (https://…) or an upload's own (/media/…)."""
+
+    src: str
+    alt_text: str
+    caption: str = ""
+    kind: str = "photo"
+    subfigure_label: str = ""
+    credit: str = ""
+    licence: str = ""
+    licence_url: str = ""
+
+
+@dataclass
 class RecapItem:
     position: int
     category: str
@@ -136,6 +195,9 @@ class RecapItem:
     excerpt_title: str = ""
     excerpt: str = ""
     tags: list[str] = field(default_factory=list)
+    source: str = ""
+    summary: str = ""
+    media: list[RecapMedia] = field(default_factory=list)
     line: int = field(default=0, compare=False, repr=False)
 
 
@@ -143,11 +205,13 @@ class RecapItem:
 class RecapIssue:
     date: datetime.date
     items: list[RecapItem] = field(default_factory=list)
+    title: str = DEFAULT_ISSUE_TITLE
+    introduction: str = ""
     line: int = field(default=0, compare=False, repr=False)
 
     @property
     def heading(self):
-        return f"ML Weekly ({format_date(self.date)})"
+        return f"ML Weekly ({format_date(self.date)}, {self.date.year})"
 
 
 @dataclass
@@ -155,6 +219,8 @@ class RecapInsight:
     number: int
     headline: str
     body: str
+    # The items it cites, as (week, item number).
+    evidence: list[tuple[datetime.date, int]] = field(default_factory=list)
     line: int = field(default=0, compare=False, repr=False)
 
 
@@ -163,6 +229,8 @@ class Recap:
     issues: list[RecapIssue] = field(default_factory=list)
     insights: list[RecapInsight] = field(default_factory=list)
     discussion_prompt: str = ""
+    # Full names of categories by label ("Vision" → "Computer Vision"), for new categories.
+    category_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def categories(self):
@@ -244,6 +312,9 @@ class _Parser:
         self.last_item = None
         self.excerpt = None
         self.blank_before = False
+        self.picture = None
+        self.introduction = []
+        self.category_names = {}
 
     def error(self, line, message):
         self.problems.append(Problem(line, message))
@@ -273,6 +344,8 @@ class _Parser:
             self.read_insight_line(number, line)
         elif self.section == "discussion":
             self.prompt_lines.append(line.strip())
+        elif self.section == "categories":
+            self.read_category_line(number, line.strip())
         else:
             numbered = NUMBERED.match(line)
             if numbered and self.split_label(numbered["rest"]):
@@ -289,6 +362,8 @@ class _Parser:
         self.item = None
         self.last_item = None
         self.in_item_head = False
+        self.picture = None
+        self.introduction = []
 
     def read_heading(self, number, level, text):
         issue_heading = ISSUE_HEADING.match(text)
@@ -313,6 +388,9 @@ class _Parser:
             return
         if level <= 2 and name == "open discussion":
             self.start_section("discussion")
+            return
+        if level <= 2 and name == "categories":
+            self.start_section("categories")
             return
         if self.section == "issue":
             numbered = NUMBERED.match(text)
@@ -379,14 +457,110 @@ class _Parser:
             return
         if self.excerpt is None:
             if self.last_item is None:
+                self.read_issue_head(number, text)
                 return
             self.excerpt = _Excerpt(item=self.last_item, line=number)
         self.item = None
         self.in_item_head = False
         self.excerpt.lines.append(text)
 
+    def read_issue_head(self, number, text):
+        """Text before a week's first item: its ``Title:`` line, then its introduction."""
+        title = re.match(r"^title:\s*(?P<title>.*)$", text, re.IGNORECASE)
+        if title and not self.introduction:
+            value = collapse(title["title"])
+            if not value:
+                self.error(number, "the Title line is empty; leave it out for “ML Weekly”")
+            elif len(value) > ISSUE_TITLE_MAX:
+                self.error(number, f"the issue title is longer than {ISSUE_TITLE_MAX} characters")
+            else:
+                self.issue.title = value
+            return
+        self.introduction.append(text)
+        self.issue.introduction = collapse(" ".join(self.introduction))
+
+    def read_category_line(self, number, text):
+        line = CATEGORY_LINE.match(text)
+        labelled = line and self.split_label(line["rest"])
+        if not labelled or not labelled[0] or not labelled[1]:
+            self.error(number, "a category line reads like - **(Vision)** Computer Vision")
+            return
+        label, name = labelled
+        if len(name) > CATEGORY_NAME_MAX:
+            self.error(number, f"the category name is longer than {CATEGORY_NAME_MAX} characters")
+            return
+        self.category_names[label] = name
+
+    def read_key_detail(self, number, key, value):
+        """``Source:``, ``Summary:`` and a picture's ``Kind``/``Label``/``Credit``/``Licence``."""
+        key = key.lower().replace("license", "licence")
+        value = collapse(value)
+        if key == "summary":
+            self.item.summary = value
+            return True
+        if key == "source":
+            return self.set_checked(number, self.item, "source", value)
+        if key not in ("kind", "label", "credit", "licence"):
+            return False
+        if self.picture is None:
+            self.error(number, f"a {key.title()} line belongs under a picture line ![what it shows](address)")
+            return True
+        if key == "kind":
+            if value.lower() not in MEDIA_KINDS:
+                self.error(number, f"'{value}' is not a kind of picture: {', '.join(MEDIA_KINDS)}")
+            else:
+                self.picture.kind = value.lower()
+            return True
+        if key == "label":
+            return self.set_checked(number, self.picture, "subfigure_label", value)
+        if key == "credit":
+            return self.set_checked(number, self.picture, "credit", value)
+        licence = LICENCE_VALUE.match(value)
+        url = licence["url"] or ""
+        if url and not URL.match(url):
+            self.error(number, f"the licence address '{url}' is not a web address")
+            return True
+        if self.set_checked(number, self.picture, "licence", collapse(licence["name"])):
+            self.set_checked(number, self.picture, "licence_url", url)
+        return True
+
+    def set_checked(self, number, target, name, value):
+        if len(value) > FIELD_MAX[name]:
+            self.error(number, f"the {name.replace('_', ' ')} is longer than {FIELD_MAX[name]} characters")
+            return False
+        setattr(target, name, value)
+        return True
+
+    def read_picture(self, number, picture):
+        src = unescape(picture["angled"] if picture["angled"] is not None else picture["src"]).strip()
+        alt = collapse(unescape(picture["alt"]))
+        caption = collapse(unescape(picture["caption"] or ""))
+        self.picture = None
+        if not PICTURE_SRC.match(src) or len(src) > LINK_MAX:
+            self.error(number, f"'{src}' is not a picture's address (https://… or an upload's /media/…)")
+        elif not alt:
+            self.error(
+                number, "a picture needs its description for screen readers: ![what it shows](address)"
+            )
+        elif len(alt) > FIELD_MAX["alt_text"] or len(caption) > FIELD_MAX["caption"]:
+            self.error(
+                number,
+                f"a picture's description is at most {FIELD_MAX['alt_text']} characters "
+                f"and its caption {FIELD_MAX['caption']}",
+            )
+        else:
+            self.picture = RecapMedia(src=src, alt_text=alt, caption=caption)
+            self.item.media.append(self.picture)
+
     def read_item_detail(self, number, text):
-        """A link or tags line right under an item; False when the line is something else."""
+        """A detail line right under an item; False when the line is something else (an excerpt)."""
+        picture = PICTURE_LINE.match(text)
+        if picture:
+            self.read_picture(number, picture)
+            return True
+        key = KEY_LINE.match(text)
+        if key and self.read_key_detail(number, key["key"], key["value"]):
+            return True
         link = LINK_LINE.match(text)
         if link:
             url = (link["prefixed"] or link["angled"] or link["bare"] or "").strip().strip("<>")
@@ -462,6 +636,7 @@ class _Parser:
             # A later build-up slide of the same week: its wording wins.
             item.category, item.title, item.line = label, title, number
         self.last_item = item
+        self.picture = None
         return item
 
     def finish_excerpt(self):
@@ -479,7 +654,11 @@ class _Parser:
         numbered = NUMBERED.match(line)
         if not numbered:
             if line.startswith(" ") and self.item is not None:
-                self.item.body = f"{self.item.body} {clean_inline(line)}"
+                evidence = re.match(r"^evidence:(?P<entries>.*)$", line.strip(), re.IGNORECASE)
+                if evidence:
+                    self.read_evidence(number, evidence["entries"])
+                else:
+                    self.item.body = f"{self.item.body} {clean_inline(line)}"
             return
         position = int(numbered["number"])
         first = self.slide_numbers.get(position)
@@ -505,6 +684,22 @@ class _Parser:
             number=position, headline=headline, body=body, line=number
         )
 
+    def read_evidence(self, number, entries):
+        cited = []
+        for entry in filter(None, (entry.strip() for entry in entries.split(","))):
+            match = EVIDENCE_ENTRY.match(entry)
+            try:
+                date = match and datetime.date.fromisoformat(match["date"])
+            except ValueError:
+                date = None
+            if not date or int(match["position"]) < 1:
+                self.error(
+                    number, f"'{entry}' is not an item: cite items by week and number, e.g. 2020-10-09 #1"
+                )
+                return
+            cited.append((date, int(match["position"])))
+        self.item.evidence = list(dict.fromkeys(cited))
+
     def result(self):
         if not self.issues and not self.problems:
             self.error(1, "no week found: a recap starts with a heading such as # ML Weekly (Oct. 9th)")
@@ -521,7 +716,12 @@ class _Parser:
             raise RecapError(self.problems)
         insights = [self.insights[number] for number in sorted(self.insights)]
         prompt = re.sub(r"\s+", " ", " ".join(self.prompt_lines)).strip()
-        return Recap(issues=list(self.issues.values()), insights=insights, discussion_prompt=prompt)
+        return Recap(
+            issues=list(self.issues.values()),
+            insights=insights,
+            discussion_prompt=prompt,
+            category_names=self.category_names,
+        )
 
 
 def clean_excerpt_line(line):
@@ -538,12 +738,47 @@ def parse_recap(text, *, year=None, term_start=None):
     return _Parser(year, term_start).parse(text.lstrip("\ufeff"))
 
 
+def collapse(text):
+    """One line: runs of white space (newlines included) as one space."""
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def unescape(text):
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def export_picture(media):
+    """A picture line (Markdown's image syntax, escaped), then its details one per line."""
+    alt = re.sub(r"([\\\[\]])", r"\\\1", media.alt_text)
+    src = f"<{media.src}>" if re.search(r"[\s()<>]", media.src) else media.src
+    if media.caption:
+        caption = re.sub(r'([\\"])', r"\\\1", media.caption)
+        src = f'{src} "{caption}"'
+    lines = [f"   ![{alt}]({src})"]
+    if media.kind != "photo":
+        lines.append(f"     Kind: {media.kind.title()}")
+    if media.subfigure_label:
+        lines.append(f"     Label: {media.subfigure_label}")
+    if media.credit:
+        lines.append(f"     Credit: {media.credit}")
+    licence = " ".join(filter(None, [media.licence, media.licence_url and f"<{media.licence_url}>"]))
+    if licence:
+        lines.append(f"     Licence: {licence}")
+    return lines
+
+
 def export_item(item):
     lines = [f"{item.position}. **({item.category})** {item.title}"]
     if item.link:
         lines.append(f"   <{item.link}>")
+    if item.source:
+        lines.append(f"   Source: {item.source}")
     if item.tags:
         lines.append(f"   Tags: {', '.join(item.tags)}")
+    if item.summary:
+        lines.append(f"   Summary: {item.summary}")
+    for media in item.media:
+        lines.extend(export_picture(media))
     excerpt = normalise_text(item.excerpt)
     if item.excerpt_title or excerpt:
         lines.append("")
@@ -565,7 +800,11 @@ def export_insight(insight):
         body = body.replace(insight.headline, f"**{insight.headline}**", 1)
     elif insight.headline:
         body = f"**{insight.headline}**: {body}"
-    return f"{insight.number}. {body}"
+    lines = [f"{insight.number}. {body}"]
+    if insight.evidence:
+        cited = ", ".join(f"{date.isoformat()} #{position}" for date, position in insight.evidence)
+        lines.append(f"   Evidence: {cited}")
+    return lines
 
 
 def export_recap(recap):
@@ -573,33 +812,65 @@ def export_recap(recap):
     blocks = []
     for issue in recap.issues:
         lines = [f"# {issue.heading}", ""]
+        if issue.title != DEFAULT_ISSUE_TITLE:
+            lines.append(f"Title: {issue.title}")
+        if issue.introduction:
+            lines.append(issue.introduction)
+        if lines[-1]:
+            lines.append("")
         for item in issue.items:
             lines.extend(export_item(item))
         blocks.append("\n".join(lines).rstrip())
     if recap.insights:
-        blocks.append(
-            "\n".join(["## Insights", ""] + [export_insight(insight) for insight in recap.insights])
-        )
+        lines = ["## Insights", ""]
+        for insight in recap.insights:
+            lines.extend(export_insight(insight))
+        blocks.append("\n".join(lines))
+    if recap.category_names:
+        lines = ["## Categories", ""]
+        lines.extend(f"- **({label})** {name}" for label, name in recap.category_names.items())
+        blocks.append("\n".join(lines))
     if recap.discussion_prompt:
         blocks.append(f"# Open Discussion\n\n{recap.discussion_prompt}")
     return "\n\n".join(blocks) + "\n"
 
 
+def recap_media_from(media):
+    return RecapMedia(
+        src=media.image.url if media.image else media.external_url,
+        alt_text=collapse(media.alt_text),
+        caption=collapse(media.caption),
+        kind=media.kind,
+        subfigure_label=collapse(media.subfigure_label),
+        credit=collapse(media.credit),
+        licence=collapse(media.licence),
+        licence_url=media.licence_url,
+    )
+
+
 def recap_from_issues(issues, insights=(), discussion_prompt=""):
-    """A ``Recap`` from model instances (prefetch items, their category and tags first)."""
+    """A ``Recap`` from model instances: issues with ``item_list`` prefetched (``with_items()``),
+    insights with ``evidence`` (one more query for the evidence's place in its week)."""
+    issues = list(issues)
+    categories = {item.category.label: item.category.name for issue in issues for item in issue.item_list}
     return Recap(
         issues=[
             RecapIssue(
                 date=issue.issue_date,
+                title=issue.title,
+                introduction=collapse(issue.introduction),
                 items=[
                     RecapItem(
                         position=position,
                         category=item.category.label,
                         title=item.title,
                         link=item.link,
+                        source=collapse(item.source),
+                        summary=collapse(item.summary),
                         excerpt_title=item.excerpt_title,
                         excerpt=normalise_text(item.excerpt),
                         tags=sorted(tag.name for tag in item.tag_list),
+                        media=[recap_media_from(media) for media in item.media_list],
                     )
                     # Numbered as on a slide, so a gap left by a deleted item still imports.
                     for position, item in enumerate(issue.item_list, start=1)
@@ -607,9 +878,31 @@ def recap_from_issues(issues, insights=(), discussion_prompt=""):
             )
             for issue in issues
         ],
-        insights=[
-            RecapInsight(number=insight.number, headline=insight.headline, body=insight.body)
-            for insight in insights
-        ],
+        insights=recap_insights_from(insights),
         discussion_prompt=discussion_prompt,
+        category_names={label: name for label, name in categories.items() if name != label},
     )
+
+
+def recap_insights_from(insights):
+    """Insights with their evidence as (week, number on the slide), as ``export_recap`` cites it."""
+    insights = list(insights)
+    if not insights:
+        return []
+    from items.models import NewsItem
+
+    cited = {item for insight in insights for item in insight.evidence.all()}
+    rows = NewsItem.objects.filter(issue__in={item.issue_id for item in cited}).order_by("issue", "position")
+    places, counts = {}, {}
+    for pk, issue_id, issue_date in rows.values_list("pk", "issue_id", "issue__issue_date"):
+        counts[issue_id] = counts.get(issue_id, 0) + 1
+        places[pk] = (issue_date, counts[issue_id])
+    return [
+        RecapInsight(
+            number=insight.number,
+            headline=insight.headline,
+            body=insight.body,
+            evidence=sorted(places[item.pk] for item in insight.evidence.all()),
+        )
+        for insight in insights
+    ]

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, ProtectedError
@@ -22,6 +23,7 @@ from items.models import (
     CommentRevision,
     Discussion,
     Insight,
+    Media,
     ModerationAction,
     NewsItem,
     Profile,
@@ -469,13 +471,16 @@ def _unique_category_slug(label):
     return slug
 
 
-def _recap_category(label, cache):
+def _recap_category(label, cache, names):
     if label.lower() not in cache:
         category = Category.objects.filter(label__iexact=label).first()
         if category is None:
             order = (Category.objects.aggregate(m=Max("display_order"))["m"] or 0) + 1
             category = Category(
-                name=label, label=label, slug=_unique_category_slug(label), display_order=order
+                name=names.get(label, label),
+                label=label,
+                slug=_unique_category_slug(label),
+                display_order=order,
             )
             category.full_clean()
             category.save()
@@ -484,9 +489,67 @@ def _recap_category(label, cache):
     return cache[label.lower()]
 
 
+def _uploaded_name(src):
+    """The storage name of an upload from its address (``/media/uploads/…``), or None."""
+    base = Media._meta.get_field("image").storage.url("")
+    return src.removeprefix(base) if src.startswith(base) and src != base else None
+
+
+def _recap_media(item, pictures):
+    """Give ``item`` exactly the recap's pictures, reusing its rows by position."""
+    existing = {media.position: media for media in item.media.all()}
+    for position, data in enumerate(pictures, start=1):
+        media = existing.pop(position, None) or Media(item=item, position=position)
+        for name in ("kind", "caption", "subfigure_label", "credit", "licence", "licence_url", "alt_text"):
+            setattr(media, name, getattr(data, name))
+        upload = None
+        if data.src.startswith(("http://", "https://")):
+            media.image = media.thumbnail = media.thumbnail_large = ""
+            media.width = media.height = None
+            media.external_url = data.src
+        else:
+            name = _uploaded_name(data.src)
+            storage = Media._meta.get_field("image").storage
+            if name is None or not storage.exists(name):
+                raise ValidationError(
+                    f"Item {item.position} of {item.issue}: the picture {data.src} is not on this board. "
+                    "Upload it in the admin, or give the address of a picture on the web."
+                )
+            media.external_url = ""
+            if media.image.name != name and Media.objects.filter(image=name).exists():
+                # Another picture's upload: copied, so that each row owns its file and thumbnails.
+                upload = storage.open(name)
+                media.image = File(upload, name=name.rsplit("/", 1)[-1])
+            elif media.image.name != name:
+                # An upload whose row is gone (its week was deleted): its file is taken back.
+                media.image.name = name
+                media.make_thumbnails()
+        try:
+            media.full_clean()
+            media.save()
+        finally:
+            if upload is not None:
+                upload.close()
+    for stale in existing.values():
+        stale.delete()
+
+
+def _recap_evidence(insight, date, number, weeks):
+    """The ``number``-th item of the week of ``date``, as a recap cites it."""
+    if date not in weeks:
+        weeks[date] = list(NewsItem.objects.filter(issue__issue_date=date).order_by("position"))
+    if not 1 <= number <= len(weeks[date]):
+        raise ValidationError(
+            f"{insight} cites item {number} of the week of {date.isoformat()}, "
+            "which is neither on the board nor in the recap."
+        )
+    return weeks[date][number - 1]
+
+
 @transaction.atomic
 def recap_import(recap, *, update_existing=False):
-    """Create the recap's weeks as draft issues, with new categories, items, tags and insights.
+    """Create the recap's weeks as draft issues, with new categories, items, tags, pictures and
+    insights (with their evidence).
 
     Weeks and insights already on the board raise ``RecapConflict`` unless ``update_existing``:
     then their items are rewritten in place (an updated issue keeps its publishing state) and
@@ -501,22 +564,26 @@ def recap_import(recap, *, update_existing=False):
         issue = plan.existing_issues.get(data.date)
         if issue is None:
             issue = WeeklyIssue(issue_date=data.date, slug=data.date.isoformat())
-            issue.full_clean()
-            issue.save()
             counts["issues"] += 1
         else:
             counts["issues_updated"] += 1
+        issue.title, issue.introduction = data.title, data.introduction
+        issue.full_clean()
+        issue.save()
         existing = {item.position: item for item in issue.items.all()}
         for entry in data.items:
             item = existing.pop(entry.position, None) or NewsItem(issue=issue, position=entry.position)
-            item.category = _recap_category(entry.category, categories)
+            item.category = _recap_category(entry.category, categories, recap.category_names)
             item.title = entry.title
             item.link = entry.link
+            item.source = entry.source
+            item.summary = entry.summary
             item.excerpt_title = entry.excerpt_title
             item.excerpt = entry.excerpt
             item.full_clean(exclude=["slug"])
             item.save()
             item.tags.set(entry.tags)
+            _recap_media(item, entry.media)
             counts["items"] += 1
         for stale in existing.values():
             try:
@@ -526,11 +593,14 @@ def recap_import(recap, *, update_existing=False):
                     f"Item {stale.position} of {issue} has a discussion, so the recap cannot remove it. "
                     "Keep it in the recap, or move its discussion first."
                 ) from error
+    weeks = {}
     for data in recap.insights:
         insight = plan.existing_insights.get(data.number) or Insight(number=data.number)
         insight.headline, insight.body = data.headline, data.body
         insight.full_clean()
         insight.save()
+        cited = [_recap_evidence(insight, date, number, weeks) for date, number in data.evidence]
+        insight.evidence.set(cited)
         counts["insights"] += 1
     counts["categories"] = len(categories["created"])
     return counts

@@ -270,14 +270,18 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsboard@localhost")
 # Uploaded images: bytes and pixels, the second guarding against decompression bombs.
 NEWSBOARD_MAX_UPLOAD_BYTES = env_int("NEWSBOARD_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 NEWSBOARD_MAX_IMAGE_PIXELS = env_int("NEWSBOARD_MAX_IMAGE_PIXELS", 40_000_000)
+# The app serves uploads itself (bin/serve's demo, with no proxy in front); a deployment leaves
+# this off and lets the proxy serve MEDIA_ROOT (DEPLOY.md).
+NEWSBOARD_SERVE_MEDIA = env_bool("NEWSBOARD_SERVE_MEDIA", DEBUG)
 NEWSBOARD_SITE_NAME = os.environ.get("NEWSBOARD_SITE_NAME", "ML Weekly — course news board")
 
 # Accounts and discussion.
 # Private courses: every page needs sign-in (sign-in, sign-up and password reset stay open).
 NEWSBOARD_LOGIN_REQUIRED = env_bool("NEWSBOARD_LOGIN_REQUIRED", False)
-# Path prefixes that stay open even then: health checks and static files.
+# Path prefixes that stay open even then: health checks, static files, the icon and the web app
+# manifest (which browsers fetch without cookies).
 NEWSBOARD_LOGIN_EXEMPT_PREFIXES = env_list(
-    "NEWSBOARD_LOGIN_EXEMPT_PREFIXES", "/healthz,/static/,/favicon.ico"
+    "NEWSBOARD_LOGIN_EXEMPT_PREFIXES", "/healthz,/static/,/favicon.ico,/manifest.webmanifest"
 )
 # Absolute links in emails (reply notifications): the board's public address.
 NEWSBOARD_SITE_URL = os.environ.get("NEWSBOARD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,15 +1,15 @@
-"""The project's URLs: the board, the admin, and static media in development."""
+"""The project's URLs: the board, the admin, and uploads where the app serves them itself."""
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
+from django.views.static import serve
 
 from items.caching import shows_board
 from items.sitemaps import SITEMAPS
-from newsboard import accounts, health, outage
+from newsboard import accounts, health, outage, webapp
 
 admin.site.site_header = "ML Weekly — instructor admin"
 admin.site.site_title = "ML Weekly admin"
@@ -27,6 +27,8 @@ urlpatterns = [
     path("accounts/settings/", accounts.account_settings, name="account_settings"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("items.urls")),
+    path("favicon.ico", webapp.favicon, name="favicon"),
+    path("manifest.webmanifest", webapp.manifest, name="manifest"),
     path("sitemap.xml", shows_board(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "robots.txt",
@@ -35,8 +37,11 @@ urlpatterns = [
     ),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.NEWSBOARD_SERVE_MEDIA:
+    # static() adds nothing when DEBUG is off, so the demo's route is written out.
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
 
 if settings.NEWSBOARD_BENCH:
     urlpatterns += [path("__bench__/", include("bench.urls"))]

@@ -146,3 +146,15 @@ def test_export_action_downloads_markdown(instructor_client):
     assert response["Content-Type"].startswith("text/markdown")
     text = response.content.decode()
     assert text.startswith("# ML Weekly (") and "1. **(NLP)** Exported item" in text and "Tags: a, b" in text
+
+
+def test_the_preview_shows_every_field_the_import_will_write(instructor_client):
+    text = (
+        "# ML Weekly (Oct. 9th, 2020)\n\nTitle: Reading week\nA quiet week.\n\n"
+        "1. **(ML)** NeurIPS papers\n   Source: NeurIPS\n   Summary: Accepted papers are out.\n"
+        "   ![A poster hall](https://example.org/hall.jpg)\n     Credit: stevekc\n     Licence: CC-BY-NC\n"
+    )
+    page = preview(instructor_client, text=text)[0].content.decode()
+    for shown in ("Reading week", "A quiet week.", "Source: NeurIPS", "Accepted papers are out."):
+        assert shown in page
+    assert "A poster hall <code>https://example.org/hall.jpg</code> (stevekc, CC-BY-NC)" in page

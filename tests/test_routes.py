@@ -122,6 +122,8 @@ ROUTES = {
     "healthz": ("GET", lambda c: reverse("healthz"), (200, 200, 200)),
     "sitemap": ("GET", lambda c: reverse("sitemap"), (200, 200, 200)),
     "robots": ("GET", lambda c: reverse("robots"), (200, 200, 200)),
+    "favicon": ("GET", lambda c: reverse("favicon"), (301, 301, 301)),
+    "manifest": ("GET", lambda c: reverse("manifest"), (200, 200, 200)),
 }
 
 

@@ -6,11 +6,19 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from PIL import Image
 
 from items import services
-from items.models import Category, Insight, NewsItem, WeeklyIssue
-from items.recap import parse_recap
-from tests.factories import CategoryFactory, DiscussionFactory, NewsItemFactory, WeeklyIssueFactory
+from items.models import Category, Insight, Media, NewsItem, WeeklyIssue
+from items.recap import export_recap, parse_recap, recap_from_issues
+from tests.factories import (
+    CategoryFactory,
+    DiscussionFactory,
+    InsightFactory,
+    MediaFactory,
+    NewsItemFactory,
+    WeeklyIssueFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -98,4 +106,166 @@ def test_export_recap_round_trips_the_loaded_course():
     assert [insight.number for insight in recap.insights] == [1, 2, 3, 4]
     out = StringIO()
     call_command("export_recap", "--from", "2020-12-01", stdout=out)
-    assert out.getvalue().startswith("# ML Weekly (Dec. 4th)\n") and "Insights" not in out.getvalue()
+    assert out.getvalue().startswith("# ML Weekly (Dec. 4th, 2020)\n") and "Insights" not in out.getvalue()
+
+
+def edited_week():
+    """A week with every field an instructor edits filled in, as the admin would save it."""
+    vision = CategoryFactory(label="Vision", name="Computer Vision", slug="vision")
+    ml = CategoryFactory(label="ML", name="ML", slug="ml")
+    earlier = WeeklyIssueFactory(issue_date=datetime.date(2020, 9, 25), title="ML Weekly")
+    dynabench = NewsItemFactory(issue=earlier, position=1, category=ml, title="Dynabench")
+    issue = WeeklyIssueFactory(
+        issue_date=datetime.date(2020, 10, 9),
+        title="ML Weekly — reading week",
+        introduction="Three papers and a robot.",
+    )
+    vit = NewsItemFactory(
+        issue=issue,
+        position=1,
+        category=vision,
+        title="An Image Is Worth 16x16 Words",
+        link="https://example.org/vit",
+        source="OpenReview",
+        summary="Transformers read images as patches.",
+        excerpt_title="Abstract",
+        excerpt="While the Transformer…\n\nIt works.",
+    )
+    vit.tags.set(["transformers", "vision"])
+    MediaFactory(
+        item=vit,
+        position=1,
+        kind=Media.Kind.FIGURE,
+        alt_text='Patches [in a grid] fed to a "transformer"',
+        caption="Figure 1",
+        subfigure_label="(a)",
+        credit="The authors",
+        licence="CC-BY",
+        licence_url="https://creativecommons.org/licenses/by/4.0/",
+    )
+    MediaFactory(
+        item=vit,
+        position=2,
+        image="",
+        external_url="https://example.org/robot_(1).jpg",
+        kind=Media.Kind.VIDEO,
+        alt_text="A curling robot",
+        caption="",
+    )
+    robot = NewsItemFactory(issue=issue, position=2, category=ml, title="Curling robots", source="Science")
+    insight = InsightFactory(
+        number=1, headline="growing exponentially", body="AI/ML advances growing exponentially"
+    )
+    insight.evidence.set([robot, vit, dynabench])
+    return issue
+
+
+def pixels(field):
+    with field.open("rb"), Image.open(field) as image:
+        return image.size, image.tobytes()
+
+
+def board_state():
+    """Everything an instructor edits on the board's issues, items, pictures and insights."""
+    issues = [
+        (
+            issue.issue_date,
+            issue.title,
+            issue.introduction,
+            [
+                (
+                    item.position,
+                    item.category.label,
+                    item.category.name,
+                    item.title,
+                    item.link,
+                    item.source,
+                    item.summary,
+                    item.excerpt_title,
+                    item.excerpt,
+                    [tag.name for tag in item.tag_list],
+                    [
+                        (
+                            media.position,
+                            media.kind,
+                            media.external_url,
+                            pixels(media.image) if media.image else None,
+                            bool(media.thumbnail),
+                            media.caption,
+                            media.subfigure_label,
+                            media.credit,
+                            media.licence,
+                            media.licence_url,
+                            media.alt_text,
+                        )
+                        for media in item.media_list
+                    ],
+                )
+                for item in issue.item_list
+            ],
+        )
+        for issue in WeeklyIssue.objects.with_items().order_by("issue_date")
+    ]
+    insights = [
+        (
+            insight.number,
+            insight.headline,
+            insight.body,
+            sorted((item.issue.issue_date, item.position) for item in insight.evidence.all()),
+        )
+        for insight in Insight.objects.all()
+    ]
+    return issues, insights
+
+
+def export_board():
+    issues = WeeklyIssue.objects.with_items().order_by("issue_date")
+    return export_recap(recap_from_issues(issues, Insight.objects.all()))
+
+
+def test_import_of_the_export_gives_back_every_field_on_an_empty_board():
+    edited_week()
+    before, text = board_state(), export_board()
+    Insight.objects.all().delete()
+    WeeklyIssue.objects.all().delete()
+    Category.objects.all().delete()
+    services.recap_import(parse_recap(text))
+    assert board_state() == before
+    assert export_board() == text
+
+
+def test_updating_from_the_export_restores_every_field_in_place():
+    issue = edited_week()
+    before, text = board_state(), export_board()
+    picture = Media.objects.get(position=1)
+    WeeklyIssue.objects.filter(pk=issue.pk).update(title="Renamed", introduction="")
+    NewsItem.objects.update(summary="", source="", excerpt="")
+    Media.objects.filter(position=1).update(caption="", credit="", kind=Media.Kind.PHOTO)
+    Media.objects.filter(position=2).delete()
+    Insight.objects.get().evidence.clear()
+    services.recap_import(parse_recap(text), update_existing=True)
+    assert board_state() == before
+    assert Media.objects.get(position=1).image.name == picture.image.name, "the upload is kept, not copied"
+
+
+def test_a_picture_that_is_not_on_the_board_is_refused_and_nothing_is_written():
+    text = WEEK + "   ![A chart](/media/uploads/2020/10/missing.png)\n"
+    with pytest.raises(services.ValidationError, match="is not on this board"):
+        services.recap_import(parse_recap(text, year=2020))
+    assert not WeeklyIssue.objects.exists() and not Category.objects.exists()
+
+
+def test_evidence_must_be_an_item_of_the_board_or_the_recap():
+    text = WEEK + "\n## Insights\n\n1. **Growing**\n   Evidence: 2020-10-09 #3\n"
+    with pytest.raises(services.ValidationError, match="cites item 3 of the week of 2020-10-09"):
+        services.recap_import(parse_recap(text, year=2020))
+    assert not Insight.objects.exists()
+
+
+def test_a_picture_uploaded_for_another_item_is_copied_with_its_own_thumbnails():
+    other = MediaFactory(alt_text="The original")
+    text = WEEK + f"   ![A copy]({other.image.url})\n"
+    services.recap_import(parse_recap(text, year=2020))
+    copy = Media.objects.get(alt_text="A copy")
+    assert copy.image.name != other.image.name and copy.thumbnail.name != other.thumbnail.name
+    assert pixels(copy.image) == pixels(other.image)

@@ -151,8 +151,9 @@ def test_unknown_dates_are_404(client, slug):
 def test_recap_md_is_the_issue_in_the_course_format(client, week):
     response = client.get(recap_url(week))
     assert response["Content-Type"] == "text/markdown; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="ml-weekly-2020-09-25.md"'
     text = response.content.decode()
-    assert text.startswith("# ML Weekly (Sept. 25th)\n\n1. **(NLP)** Sneak bad words\n")
+    assert text.startswith("# ML Weekly (Sept. 25th, 2020)\n\n1. **(NLP)** Sneak bad words\n")
     assert "   Dynabench is…" in text
 
 

@@ -148,11 +148,14 @@ def term_present(request, start, end):
 
 
 def issue_recap(request, slug):
-    """One issue in the course's Markdown (text/markdown), for everyone once published."""
+    """One issue in the course's Markdown (text/markdown), downloaded as a file, for everyone
+    once published."""
     issue = get_visible_issue(request, slug)
     response = HttpResponse(
         export_recap(recap_from_issues([issue])), content_type="text/markdown; charset=utf-8"
     )
+    response["Content-Disposition"] = f'attachment; filename="ml-weekly-{issue.slug}.md"'
+
     if not issue.is_public:
         add_never_cache_headers(response)
     return response
