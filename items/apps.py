@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ItemsConfig(AppConfig):
@@ -6,6 +7,7 @@ class ItemsConfig(AppConfig):
     verbose_name = "News board"
 
     def ready(self):
-        from items import caching
+        from items import caching, search_index
 
         caching.connect()
+        post_migrate.connect(search_index.install, sender=self, dispatch_uid="search-index-install")

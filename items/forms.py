@@ -66,3 +66,17 @@ class CommentReportForm(forms.ModelForm):
         fields = ["reason"]
         labels = {"reason": "What is wrong with this comment?"}
         widgets = {"reason": forms.Textarea(attrs={"rows": 3, "maxlength": 500})}
+
+
+class SearchForm(forms.Form):
+    """The board-wide search: the header's box and the search page's."""
+
+    q = forms.CharField(
+        label="Search the board",
+        max_length=200,
+        widget=forms.SearchInput(attrs={"placeholder": "e.g. ethics, robot, GPT-3"}),
+        error_messages={
+            "required": "Type a word to search for.",
+            "max_length": "Searches are at most %(limit_value)d characters (this one has %(show_value)d).",
+        },
+    )

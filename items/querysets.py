@@ -2,6 +2,7 @@
 
 from django.db import connection, models
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 
@@ -130,35 +131,34 @@ class NewsItemQuerySet(models.QuerySet):
         return self.select_related("issue", "category").with_tags().order_by("-issue__issue_date", "position")
 
     def search(self, q):
-        """Items matching the words in ``q``, best match first on PostgreSQL.
+        """Items whose title, summary, excerpt or source hold every word of ``q`` (stemmed),
+        best match first on PostgreSQL.
 
-        PostgreSQL: full-text search (English stemming, web-search syntax) over title, summary,
-        excerpt and source, served by the GIN index of migration 0003 and ranked by SearchRank.
-        SQLite has no full-text search without an extension, so there every word must appear
-        (case-insensitively) in one of those fields; the order stays newest first.
+        PostgreSQL: full-text search (English stemming) over those fields, served by the GIN
+        index of migration 0003 and ranked by SearchRank. SQLite: the FTS5 index of
+        ``items.search_index`` (Porter stemming), keeping this queryset's order. The board-wide
+        search, with category and tag names, insights and comments, is ``items.search``.
         """
-        words = q.split()
+        from items.search import postgres_text, words_of
+
+        words = words_of(q)
         if not words:
             return self
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery, SearchRank
 
-            query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
+            query = SearchQuery(postgres_text(q), config=SEARCH_CONFIG)
             return (
                 self.alias(search_document=search_vector())
                 .filter(search_document=query)
                 .annotate(search_rank=SearchRank(search_vector(), query))
                 .order_by("-search_rank", "-issue__issue_date", "position")
             )
-        matches = self
-        for word in words:
-            matches = matches.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(excerpt__icontains=word)
-                | Q(source__icontains=word)
-            )
-        return matches
+        match = "{title body} : (" + " ".join(f'"{word}"' for word in words) + ")"
+        matching = RawSQL(
+            "SELECT object_id FROM items_search WHERE items_search MATCH %s AND kind = 'item'", [match]
+        )
+        return self.filter(pk__in=matching)
 
     def tagged(self, slugs, match_all=False):
         """Items with any of the tags ``slugs`` (or all of them with ``match_all``)."""

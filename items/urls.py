@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from items import feeds
 from items.caching import shows_board
-from items.views import discussion, insights, issues, present
+from items.views import discussion, insights, issues, present, search
 from items.views import items as item_views
 
 
@@ -48,6 +48,7 @@ urlpatterns = [
     path("issues/<isodate:slug>/discussion/", discussion.issue_discussion, name="issue_discussion"),
     path("items/<int:pk>-<slug:slug>/discussion/", discussion.item_discussion, name="item_discussion"),
     path("items/", item_views.item_list, name="item_list"),
+    path("search/", search.search, name="search"),
     path("tags/<slug:slug>/", item_views.tag_detail, name="tag_detail"),
     path("feeds/issues.rss", shows_board(feeds.IssuesFeed()), name="issues_feed"),
     path("feeds/issues.atom", shows_board(feeds.IssuesAtomFeed()), name="issues_atom_feed"),

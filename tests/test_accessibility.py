@@ -56,6 +56,8 @@ PAGES = [
     reverse("items:category_detail", kwargs={"slug": "vision"}),
     reverse("items:tag_detail", kwargs={"slug": "gpt-3"}),
     reverse("items:insight_list"),
+    reverse("items:search") + "?q=ethics",
+    reverse("items:search") + "?q=robto",
     "/no-such-page/",
 ]
 

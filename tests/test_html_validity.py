@@ -33,6 +33,8 @@ def test_pages_are_valid_html(client, student, tmp_path):
         item.issue.get_absolute_url(),
         "/items/?category=vision&tag=cnn",
         "/items/?q=robot",
+        "/search/?q=ethics",
+        "/search/?q=neural+netwrok",
         item.get_absolute_url(),
         item.category.get_absolute_url(),
         "/tags/cnn/",

@@ -23,6 +23,7 @@ ROUTES = {
     "items:issue_list": ("GET", lambda c: reverse("items:issue_list"), (200, 200, 200)),
     "items:issue_detail": ("GET", lambda c: c["item"].issue.get_absolute_url(), (200, 200, 200)),
     "items:item_list": ("GET", lambda c: reverse("items:item_list"), (200, 200, 200)),
+    "items:search": ("GET", lambda c: reverse("items:search") + "?q=news", (200, 200, 200)),
     "items:item_detail": ("GET", lambda c: c["item"].get_absolute_url(), (200, 200, 200)),
     "items:category_detail": ("GET", lambda c: c["item"].category.get_absolute_url(), (200, 200, 200)),
     "items:category_feed": (

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from taggit.models import Tag, TaggedItem
 
+from items import services
 from tests.factories import CategoryFactory, NewsItemFactory, WeeklyIssueFactory
 
 pytestmark = pytest.mark.django_db
@@ -257,8 +258,8 @@ def test_tag_choices_show_counts_and_keep_what_was_chosen(client, board):
     NewsItemFactory(issue=WeeklyIssueFactory(draft=True), tags=["draft-only"])
     response = client.get(f"{ITEMS}?tag=privacy")
     html = response.content.decode()
-    section = html[html.index('<details class="filter-tags"') : html.index("</details>")]
-    assert " open>" in section.split("\n", 1)[0]
+    start = html.index('<fieldset class="filter-tags"')
+    section = html[start : html.index("</fieldset>", start)]
     assert (
         '<input type="checkbox" name="tag" value="privacy" checked> #privacy <span class="count">(2)</span>'
         in section
@@ -270,7 +271,8 @@ def test_tag_choices_show_counts_and_keep_what_was_chosen(client, board):
 
 def test_an_unknown_tag_error_is_tied_to_the_tag_choices(client, board):
     html = client.get(f"{ITEMS}?tag=no-such-tag").content.decode()
-    assert '<fieldset aria-describedby="tag-errors">' in html
+    assert '<fieldset class="filter-tags" aria-describedby="tag-errors">' in html
+    assert '<details class="filter-panel" open data-filter-panel>' in html
     assert 'id="tag-errors"' in html and "no-such-tag" in html
 
 
@@ -278,36 +280,79 @@ def tag_counts(response):
     return {tag.slug: tag.item_count for tag in response.context["tag_counts"]}
 
 
-def test_the_tag_list_is_shared_by_every_filter_and_follows_each_change(client, board, settings):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from items import services
-
+def test_tag_counts_follow_the_other_filters_and_each_change(client, board, settings):
     settings.NEWSBOARD_PAGE_CACHE_SECONDS = 0
-    with CaptureQueriesContext(connection) as first:
-        assert tag_counts(client.get(f"{ITEMS}?category=vision")) == {
-            "privacy": 2,
-            "faces": 1,
-            "gpt-3": 1,
-            "robots": 1,
-        }
-    # Another filter reuses the counted tags: one query fewer than the first page.
-    with CaptureQueriesContext(connection) as second:
-        response = client.get(f"{ITEMS}?category=nlp")
-    assert tag_counts(response)["privacy"] == 2
-    assert len(second) == len(first) - 1
+    # Every published item: the tag list the view counted once per version of the board.
+    assert tag_counts(client.get(ITEMS)) == {"privacy": 2, "faces": 1, "gpt-3": 1, "robots": 1}
+    # Facets: each count is among the items the other filters keep, and a tag none of them
+    # has is not offered (with Vision ticked, #gpt-3 would list nothing).
+    assert tag_counts(client.get(f"{ITEMS}?category=vision")) == {"privacy": 2, "faces": 1, "robots": 1}
+    assert tag_counts(client.get(f"{ITEMS}?category=nlp")) == {"gpt-3": 1}
+    assert tag_counts(client.get(f"{ITEMS}?since=2019-10-01")) == {"privacy": 1, "robots": 1, "gpt-3": 1}
+    assert tag_counts(client.get(f"{ITEMS}?q=depth")) == {"privacy": 1, "robots": 1}
+    # A chosen tag stays offered (to untick it) even when nothing the others keep has it.
+    assert tag_counts(client.get(f"{ITEMS}?category=nlp&tag=faces")) == {"gpt-3": 1, "faces": 0}
+    # "Any of these tags": another tag widens the list, so it counts among the other filters.
+    vision_tags = {"privacy": 2, "faces": 1, "robots": 1}
+    assert tag_counts(client.get(f"{ITEMS}?category=vision&tag=faces")) == vision_tags
+    # "All of these tags": another tag narrows it, so it counts among what is listed.
+    assert tag_counts(client.get(f"{ITEMS}?tag=privacy&match=all")) == vision_tags
+    assert tag_counts(client.get(f"{ITEMS}?tag=privacy&tag=faces&match=all")) == {"privacy": 1, "faces": 1}
 
     draft = WeeklyIssueFactory(draft=True, issue_date=datetime.date(2019, 10, 11))
-    NewsItemFactory(issue=draft, tags=["privacy", "fresh"])
+    NewsItemFactory(issue=draft, category=board["faces"].category, tags=["privacy", "fresh"])
     assert "fresh" not in tag_counts(client.get(f"{ITEMS}?category=vision"))
-
     services.publish_issue(draft)
-    counts = tag_counts(client.get(f"{ITEMS}?tag=privacy"))
+    counts = tag_counts(client.get(f"{ITEMS}?category=vision"))
     assert counts["fresh"] == 1 and counts["privacy"] == 3
-
     board["gpt"].tags.remove("gpt-3")
     assert "gpt-3" not in tag_counts(client.get(ITEMS))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "category=vision",
+        "category=nlp&tag=privacy",
+        "tag=privacy&tag=robots&match=all",
+        "since=2019-10-01&category=vision",
+        "q=robots&tag=privacy",
+    ],
+)
+def test_choosing_a_counted_facet_lists_exactly_that_many_items(client, board, query):
+    """The counts tell the truth: ticking an offered category or tag lists as many items as it said."""
+    counted = client.get(f"{ITEMS}?{query}").context
+    if "category=" not in query:
+        for category in counted["category_counts"]:
+            chosen = client.get(f"{ITEMS}?{query}&category={category.slug}").context
+            assert chosen["page_obj"].paginator.count == category.item_count, category.slug
+    if "tag=" not in query or "match=all" in query:
+        for tag in counted["tag_counts"]:
+            if f"tag={tag.slug}" not in query:
+                chosen = client.get(f"{ITEMS}?{query}&tag={tag.slug}").context
+                assert chosen["page_obj"].paginator.count == tag.item_count, tag.slug
+
+
+def test_the_filters_fold_away_and_say_what_is_active(client, board):
+    html = client.get(f"{ITEMS}?category=vision&tag=privacy&q=robots&since=2019-10-01").content.decode()
+    summary = html[html.index('<details class="filter-panel"') : html.index("</summary>")]
+    assert " open" not in summary.split(">")[0]
+    assert "4 active: “robots”, Computer Vision, #privacy, from 1 Oct 2019" in summary
+    chips = html[html.index('<ul class="active-filters"') : html.index("</ul>", html.index("active-filters"))]
+    assert f'href="{ITEMS}?tag=privacy&amp;q=robots&amp;since=2019-10-01&amp;match=any"' in chips
+    assert f'href="{ITEMS}?category=vision&amp;q=robots&amp;since=2019-10-01&amp;match=any"' in chips
+    assert f'href="{ITEMS}">Clear all</a>' in chips
+    assert "active-filters" not in client.get(ITEMS).content.decode()
+
+
+def test_a_long_tag_list_gets_a_filter_box(client, board):
+    html = client.get(ITEMS).content.decode()
+    assert 'id="tag-filter"' not in html
+    NewsItemFactory(issue=board["gpt"].issue, tags=[f"topic-{n}" for n in range(20)])
+    html = client.get(ITEMS).content.decode()
+    assert '<label for="tag-filter">Find a tag</label>' in html
+    assert '<input type="search" id="tag-filter" aria-controls="tag-choices" autocomplete="off">' in html
+    assert 'src="/static/js/filters.js" defer' in html
 
 
 def test_a_tag_renamed_in_the_admin_or_deleted_shows_at_once_on_item_pages(instructor_client):

@@ -39,6 +39,7 @@ LISTINGS = [
     reverse("items:issue_list"),
     reverse("items:item_list"),
     reverse("items:item_list") + "?q=zebra",
+    reverse("items:search") + "?q=zebra",
     reverse("items:item_list") + "?tag=shared",
     reverse("items:item_list") + "?category=vision",
     reverse("items:category_detail", kwargs={"slug": "vision"}),

@@ -15,6 +15,8 @@ from items.models import Category, Insight, NewsItem
 
 CATEGORY_PAGE_SIZE = 30
 ITEM_LIST_PAGE_SIZE = 30
+# With more tags than this, the tag list gets a box to narrow it.
+TAG_FILTER_FROM = 20
 
 
 def item_list(request):
@@ -23,7 +25,9 @@ def item_list(request):
     Template: ``items/item_list.html``. Context: ``is_filtered``, and ``listing``, a callable the
     template calls inside its fragment cache (keyed by the query string) returning ``filter``
     (the FilterSet, whose form the template renders), ``page_obj``, ``category_counts``,
-    ``selected_categories`` (slugs), ``tag_counts`` (tags with ``item_count``), ``selected_tags``
+    ``selected_categories`` (slugs), ``tag_counts``
+    (the tags to offer, each with ``item_count`` among the items every other filter keeps),
+    ``tag_filter_from``, ``selected_tags``
     (slugs) and ``query_string`` (the filters without ``page``, for pagination links).
     """
 
@@ -43,7 +47,8 @@ def item_list(request):
             "page_obj": paginator.get_page(request.GET.get("page")),
             "category_counts": item_filter.category_counts,
             "selected_categories": request.GET.getlist("category"),
-            "tag_counts": tags,
+            "tag_counts": item_filter.tag_counts,
+            "tag_filter_from": TAG_FILTER_FROM,
             "selected_tags": request.GET.getlist("tag"),
             "query_string": query.urlencode(),
         }
