@@ -220,8 +220,9 @@ BOARD_MODELS = [
 ]
 DISCUSSION_MODELS = [models.Comment]
 # Models no public page draws from: reports, settings, a comment's earlier texts and the moderation
-# history reach instructors only (in the admin), versions are this module's own, and a profile's
-# name reaches comments through ``profile_changed``.
+# history reach instructors only (in the admin), versions are this module's own, a profile's
+# name reaches comments through ``profile_changed``, and read marks are drawn for their reader
+# alone, beside the shared fragments (``items.reading``).
 PRIVATE_MODELS = [
     models.CommentReport,
     models.CourseSettings,
@@ -229,6 +230,7 @@ PRIVATE_MODELS = [
     models.ModerationAction,
     models.ContentVersion,
     models.Profile,
+    models.ReadMark,
 ]
 
 

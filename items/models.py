@@ -548,3 +548,25 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.value}"
+
+
+class ReadMark(models.Model):
+    """One student has read one item: what the reading checklist shows them, and what the class
+    reach page counts (in aggregate only)."""
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_marks")
+    item = models.ForeignKey(NewsItem, on_delete=models.CASCADE, related_name="read_marks")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-read_at"]
+        indexes = [models.Index(fields=["item", "student"], name="readmark_item_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "item"], name="readmark_once_per_student"),
+        ]
+
+    def __str__(self):
+        return f"{self.student} read item {self.item_id}"
+
+    def get_absolute_url(self):
+        return self.item.get_absolute_url()

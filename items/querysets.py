@@ -82,6 +82,22 @@ def issue_items():
     return Prefetch("items", queryset=items, to_attr="item_list")
 
 
+def details_when_drawn(items):
+    """``items`` (NewsItems already read, with their category) as a lazy list that prefetches
+    their ``tag_list`` and ``media_list`` (two queries) only when first used: hand it to a
+    cached fragment, which uses it only when drawn."""
+    from django.utils.functional import SimpleLazyObject
+
+    from items.models import Media
+
+    def load():
+        media = Prefetch("media", queryset=Media.objects.order_by("position"), to_attr="media_list")
+        prefetch_related_objects(items, Prefetch("tags", to_attr="tag_list"), media)
+        return items
+
+    return SimpleLazyObject(load)
+
+
 def item_lines():
     """The prefetch of an issue's items with their category alone, into ``issue.item_list``
     (one query): what a row of issues (``category_labels``) and the issues feed show."""
