@@ -25,7 +25,7 @@ from django.utils.safestring import mark_safe
 
 from items import permissions
 from items.models import Comment
-from items.threads import build_thread
+from items.threads import anonymous_marker, build_thread
 
 COMMENT_TEMPLATE = "items/_comment.html"
 # Bounds how old a shown "5 minutes ago" can be.
@@ -110,6 +110,7 @@ def _digest(entry, page_url):
         entry.author_name,
         entry.is_instructor,
         entry.placeholder,
+        entry.anonymous_marker,
         entry.is_pending,
         entry.is_hidden,
         entry.reply_to_name,
@@ -164,6 +165,7 @@ def render_thread(request, discussion, version, page_url):
             can_edit=permissions.can_edit(user, entry.comment, now),
             can_delete=permissions.can_delete(user, entry.comment),
             can_report=False,
+            anonymous_marker=anonymous_marker(entry.comment, False, True),
         )
         parts[place] = template.render({**context, "entry": theirs})
     return mark_safe("".join(parts)), count  # noqa: S308 (each part is autoescaped template output)

@@ -388,6 +388,10 @@ class Comment(models.Model):
     body_html = models.TextField(blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE)
     is_pinned = models.BooleanField(default=False)
+    is_anonymous = models.BooleanField(
+        default=False,
+        help_text="Posted anonymously: classmates see “Anonymous student”; instructors see the author.",
+    )
     submit_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)

@@ -265,6 +265,7 @@ class CommentQuerySet(models.QuerySet):
                 "body_html",
                 "status",
                 "is_pinned",
+                "is_anonymous",
                 "created_at",
                 "edited_at",
                 "author_is_instructor",

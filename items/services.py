@@ -111,8 +111,15 @@ class RateLimited(ValidationError):
     """Too many comments in a short time; the form keeps the text."""
 
 
-def shown_name(username, display_name):
-    """The name a reader sees: the display name, else the username; no account, no name."""
+ANONYMOUS_NAME = "Anonymous student"
+
+
+def shown_name(username, display_name, anonymous=False):
+    """The name a reader sees: the display name, else the username; no account, no name; a
+    comment posted anonymously, "Anonymous student" (give ``anonymous`` for every reader but
+    the author and instructors)."""
+    if anonymous:
+        return ANONYMOUS_NAME
     if username is None:
         return "[deleted user]"
     return display_name or username
@@ -184,8 +191,9 @@ def _existing_submission(author, submit_token):
     return Comment.objects.filter(author=author, submit_token=submit_token).first()
 
 
-def comment_create(*, discussion, author, body, parent=None, submit_token=None):
-    """Post a comment (or a reply to ``parent``) and return it.
+def comment_create(*, discussion, author, body, parent=None, submit_token=None, anonymous=False):
+    """Post a comment (or a reply to ``parent``) and return it; ``anonymous``, shown to
+    classmates as "Anonymous student" (when the course allows it).
 
     Validates length, rate limit, the discussion's lock and the parent; pending when the
     discussion is pre-moderated. The same ``submit_token`` twice returns the first comment,
@@ -197,6 +205,12 @@ def comment_create(*, discussion, author, body, parent=None, submit_token=None):
     if existing := _existing_submission(author, submit_token):
         return existing
     _check_length(body)
+    if anonymous and not settings.NEWSBOARD_ANONYMOUS_POSTING:
+        raise ValidationError(
+            "Anonymous posting is turned off for this course, so this comment would show your name. "
+            "Your text is kept below: send it again to post it under your name.",
+            code="anonymous_off",
+        )
     # Rendered before the transaction: on SQLite an open write transaction holds the one
     # write lock, so every other writer would wait for the render too.
     body_html = render_comment(body)
@@ -222,6 +236,7 @@ def comment_create(*, discussion, author, body, parent=None, submit_token=None):
                 body_html=body_html,
                 status=Comment.Status.PENDING if premoderated else Comment.Status.VISIBLE,
                 submit_token=submit_token,
+                is_anonymous=anonymous,
             )
             comment.full_clean()
             comment.save()
@@ -383,7 +398,7 @@ def send_reply_notification(comment):
     recipient = comment.parent.author
     context = {
         "comment": comment,
-        "replier": display_name(comment.author),
+        "replier": ANONYMOUS_NAME if comment.is_anonymous else display_name(comment.author),
         "recipient": display_name(recipient),
         "url": settings.NEWSBOARD_SITE_URL + comment.get_absolute_url(),
         "settings_url": settings.NEWSBOARD_SITE_URL + reverse("account_settings"),

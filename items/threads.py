@@ -2,7 +2,7 @@
 
 The comments are the rows of ``CommentQuerySet.for_thread()`` (named tuples with ``pk``,
 ``author_id``, ``parent_id``, ``depth``, ``body_html``, ``status``, ``is_pinned``, ``created_at``,
-``edited_at``, ``author_is_instructor``, ``author_username``, ``author_display_name``).
+``is_anonymous``, ``edited_at``, ``author_is_instructor``, ``author_username``, ``author_display_name``).
 
 Each entry carries what the template needs (indent, label, which buttons to offer), so the
 template only shows data and never decides who may do what.
@@ -19,6 +19,8 @@ from items.services import shown_name
 # Replies indent up to this depth; deeper replies line up at it and say whom they answer.
 MAX_INDENT = 3
 
+ANONYMOUS_TO_INSTRUCTOR = "Anonymous to classmates"
+ANONYMOUS_TO_AUTHOR = "You posted this anonymously: classmates see “Anonymous student”"
 HIDDEN_PLACEHOLDER = "[hidden by an instructor]"
 DELETED_PLACEHOLDER = "[deleted]"
 
@@ -30,6 +32,8 @@ class ThreadEntry:
     author_name: str
     is_instructor: bool
     placeholder: str = ""
+    # Set for the readers who see an anonymous comment's author: instructors and the author.
+    anonymous_marker: str = ""
     is_pending: bool = False
     is_hidden: bool = False
     reply_to_name: str = ""
@@ -80,11 +84,14 @@ def build_thread(discussion, comments, user):
     for c in comments:
         if not keeps_place[c.pk]:
             continue
+        # An anonymous comment names its author to instructors and to the author alone.
+        nameless = c.is_anonymous and not moderator and c.pk not in own
         entry = ThreadEntry(
             comment=c,
             indent=min(c.depth, MAX_INDENT),
-            author_name=shown_name(c.author_username, c.author_display_name),
-            is_instructor=c.author_is_instructor,
+            author_name=shown_name(c.author_username, c.author_display_name, nameless),
+            is_instructor=c.author_is_instructor and not nameless,
+            anonymous_marker=anonymous_marker(c, moderator, c.pk in own),
             is_pending=c.status == Comment.Status.PENDING,
             is_hidden=c.status == Comment.Status.HIDDEN and moderator,
             can_moderate=moderator,
@@ -115,6 +122,15 @@ def build_thread(discussion, comments, user):
         if entry.comment.depth > MAX_INDENT and parent_entry is not None:
             entry.reply_to_name = parent_entry.author_name or parent_entry.placeholder
     return ordered
+
+
+def anonymous_marker(comment, moderator, own):
+    """What an instructor or the author is told about an anonymous comment (else nothing)."""
+    if not comment.is_anonymous:
+        return ""
+    if moderator:
+        return ANONYMOUS_TO_INSTRUCTOR
+    return ANONYMOUS_TO_AUTHOR if own else ""
 
 
 def _pinned_first(entries):

@@ -45,11 +45,11 @@ def _render_discussion(request, discussion, form=None, status=200):
     can_post = permissions.can_post(request.user, discussion)
     reply_to = None
     if form is None and can_post:
-        reply_to = _reply_target(discussion, version, request.GET.get("reply_to", ""))
+        reply_to = _reply_target(request.user, discussion, version, request.GET.get("reply_to", ""))
         initial = {"parent": reply_to["comment"].pk if reply_to else None}
         form = CommentForm(discussion=discussion, initial=initial)
     elif form is not None and can_post:
-        reply_to = _reply_target(discussion, version, form.data.get("parent", ""))
+        reply_to = _reply_target(request.user, discussion, version, form.data.get("parent", ""))
     context = {
         "discussion": discussion,
         "comments_html": comments_html,
@@ -62,15 +62,17 @@ def _render_discussion(request, discussion, form=None, status=200):
     return render(request, "items/discussion_detail.html", context, status=status)
 
 
-def _reply_target(discussion, version, pk):
-    """The visible comment ``pk`` (a query-string value) a reply answers, with its author's name."""
+def _reply_target(reader, discussion, version, pk):
+    """The visible comment ``pk`` (a query-string value) a reply answers, with its author's name
+    as ``reader`` sees it."""
     if not pk:
         return None
     rows = thread_rows(discussion, version)
     row = next((row for row in rows if str(row.pk) == pk and row.status == Comment.Status.VISIBLE), None)
     if row is None:
         return None
-    return {"comment": row, "author_name": shown_name(row.author_username, row.author_display_name)}
+    hidden = row.is_anonymous and not (permissions.is_moderator(reader) or row.author_id == reader.pk)
+    return {"comment": row, "author_name": shown_name(row.author_username, row.author_display_name, hidden)}
 
 
 def discussion_detail(request, slug):
@@ -104,6 +106,7 @@ def comment_create(request, slug):
                 body=form.cleaned_data["body"],
                 parent=form.cleaned_data["parent"],
                 submit_token=form.cleaned_data["submit_token"],
+                anonymous=form.cleaned_data.get("anonymous", False),
             )
         except services.RateLimited as error:
             form.add_error(None, error)
