@@ -219,6 +219,8 @@ BOARD_MODELS = [
     TaggedItem,
 ]
 DISCUSSION_MODELS = [models.Comment]
+# Counted in a comment's line: a mark changes its comment's discussion.
+COMMENT_MODELS = [models.HelpfulMark]
 # Models no public page draws from: reports, settings, a comment's earlier texts and the moderation
 # history reach instructors only (in the admin), versions are this module's own, a profile's
 # name reaches comments through ``profile_changed``, and read marks are drawn for their reader
@@ -247,6 +249,13 @@ def comment_changed(sender, instance, **kwargs):
     if kwargs.get("raw"):
         return
     bump(discussion_key(instance.discussion_id))
+
+
+def comment_part_changed(sender, instance, **kwargs):
+    if kwargs.get("raw"):
+        return
+    discussion = models.Comment.objects.filter(pk=instance.comment_id).values_list("discussion_id", flat=True)
+    bump(*[discussion_key(pk) for pk in discussion])
 
 
 def authors_changed(user_ids):
@@ -280,6 +289,9 @@ def connect():
     for model in DISCUSSION_MODELS:
         post_save.connect(comment_changed, sender=model, dispatch_uid=f"bump-{model.__name__}-save")
         post_delete.connect(comment_changed, sender=model, dispatch_uid=f"bump-{model.__name__}-delete")
+    for model in COMMENT_MODELS:
+        post_save.connect(comment_part_changed, sender=model, dispatch_uid=f"bump-{model.__name__}-save")
+        post_delete.connect(comment_part_changed, sender=model, dispatch_uid=f"bump-{model.__name__}-delete")
     post_save.connect(profile_changed, sender=models.Profile, dispatch_uid="bump-profile-save")
     # Before the delete, while the comments still name their author.
     pre_delete.connect(user_deleted, sender=get_user_model(), dispatch_uid="bump-user-delete")

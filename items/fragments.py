@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from items import permissions
-from items.models import Comment
+from items.models import Comment, HelpfulMark
 from items.threads import anonymous_marker, build_thread
 
 COMMENT_TEMPLATE = "items/_comment.html"
@@ -51,20 +51,23 @@ def classmate(signed_in):
     return get_user_model()(is_active=True) if signed_in else AnonymousUser()
 
 
-def _keys(discussion, version, signed_in):
+def _keys(discussion, version, signed_in, sort):
     kind = "member" if signed_in else "guest"
-    return f"thread:{discussion.pk}:{version}:{kind}", f"thread-own:{discussion.pk}:{version}:{kind}:"
+    base = f"{discussion.pk}:{version}:{sort}:{kind}"
+    return f"thread:{base}", f"thread-own:{base}:", f"thread-entries:{base}"
 
 
-def draw_shared_thread(discussion, rows, version, signed_in, page_url):
+def draw_shared_thread(discussion, rows, version, signed_in, page_url, sort="time"):
     """Draw the thread as a classmate sees it and keep it for everyone.
 
     ``(authors, waiting, count, parts)`` (who wrote in it, who has a comment waiting for approval,
     how many comments are visible, and each comment's HTML in reading order), which most readers
     need alone; and under a key of each author's, ``[(place, entry)]``: their visible comments,
-    to draw again for them. Returns the first, and the second as ``{author id: [...]}``.
+    to draw again for them; and ``{comment pk: (place, entry)}`` of the comments a reader may mark
+    helpful, to draw again for a reader who did. Returns the first, the second as
+    ``{author id: [...]}`` and the third.
     """
-    entries = build_thread(discussion, rows, classmate(signed_in))
+    entries = build_thread(discussion, rows, classmate(signed_in), sort)
     parts = drawn_comments(entries, page_url)
     authors = frozenset(row.author_id for row in rows)
     waiting = frozenset(row.author_id for row in rows if row.status == Comment.Status.PENDING)
@@ -76,11 +79,17 @@ def draw_shared_thread(discussion, rows, version, signed_in, page_url):
             own.setdefault(entry.comment.author_id, []).append(
                 (place, dataclasses.replace(entry, children=[]))
             )
-    summary_key, own_prefix = _keys(discussion, version, signed_in)
+    markable = {
+        entry.comment.pk: (place, dataclasses.replace(entry, children=[]))
+        for place, entry in enumerate(entries)
+        if entry.can_mark_helpful
+    }
+    summary_key, own_prefix, markable_key = _keys(discussion, version, signed_in, sort)
     # Every author gets a key, even one with nothing visible left to draw for them.
     kept = {f"{own_prefix}{author}": own.get(author, []) for author in authors}
-    cache.set_many({summary_key: (authors, waiting, count, parts), **kept}, thread_seconds())
-    return (authors, waiting, count, parts), own
+    summary = (authors, waiting, count, parts)
+    cache.set_many({summary_key: summary, markable_key: markable, **kept}, thread_seconds())
+    return summary, own, markable
 
 
 def drawn_comments(entries, page_url):
@@ -119,45 +128,69 @@ def _digest(entry, page_url):
         entry.can_delete,
         entry.can_report,
         entry.can_moderate,
+        entry.can_mark_helpful,
+        entry.helpful_marked,
     )
     # repr() quotes every text, so no two different entries make the same digest.
     return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
 
-def render_thread(request, discussion, version, page_url):
-    """``(html, count)``: the reader's thread, and how many of its comments are visible.
+def helpful_marked_by(user, discussion):
+    """The pks of ``discussion``'s comments ``user`` marked helpful (one query; none signed out)."""
+    if not user.is_authenticated:
+        return frozenset()
+    marks = HelpfulMark.objects.filter(student=user, comment__discussion=discussion)
+    return frozenset(marks.values_list("comment_id", flat=True))
 
-    The HTML is the shared thread, with the reader's own comments drawn for them; drawn whole for
-    an instructor and for an author whose comment waits for approval."""
+
+def render_thread(request, discussion, version, page_url, sort="time"):
+    """``(html, count)``: the reader's thread in ``sort`` order, and how many of its comments are
+    visible.
+
+    The HTML is the shared thread, with the reader's own comments and the ones they marked
+    helpful drawn for them; drawn whole for an instructor and for an author whose comment waits
+    for approval."""
     user = request.user
     signed_in = user.is_authenticated
-    summary_key, own_prefix = _keys(discussion, version, signed_in)
-    summary, own = cache.get(summary_key), None
+    summary_key, own_prefix, markable_key = _keys(discussion, version, signed_in, sort)
+    summary, own, markable = cache.get(summary_key), None, None
     if summary is None:
-        summary, own = draw_shared_thread(
-            discussion, thread_rows(discussion, version), version, signed_in, page_url
+        summary, own, markable = draw_shared_thread(
+            discussion, thread_rows(discussion, version), version, signed_in, page_url, sort
         )
     authors, waiting, count, parts = summary
     moderator = permissions.is_moderator(user)
     reader_id = user.pk if signed_in else None
-    if not moderator and reader_id not in authors:
+    marked = helpful_marked_by(user, discussion)
+    if not moderator and reader_id not in authors and not marked:
         return mark_safe("".join(parts)), count  # noqa: S308 (autoescaped template output)
 
     template = get_template(COMMENT_TEMPLATE)
     # The reader's forms need their CSRF token, and nothing else of the request.
     context = {"page_url": page_url, "csrf_token": get_token(request)}
     if moderator or reader_id in waiting:
-        entries = build_thread(discussion, thread_rows(discussion, version), user)
+        entries = build_thread(discussion, thread_rows(discussion, version), user, sort)
+        for entry in entries:
+            entry.helpful_marked = entry.comment.pk in marked
         html = "".join(template.render({**context, "entry": entry}) for entry in entries)
         return mark_safe(html), count  # noqa: S308 (each part is autoescaped template output)
 
-    mine = own.get(reader_id, []) if own is not None else cache.get(f"{own_prefix}{reader_id}")
-    if mine is None:
-        _, own = draw_shared_thread(
-            discussion, thread_rows(discussion, version), version, signed_in, page_url
-        )
+    if own is None:
+        mine = cache.get(f"{own_prefix}{reader_id}") if reader_id in authors else []
+        markable = cache.get(markable_key) if marked else {}
+        if mine is None or markable is None:
+            _, own, markable = draw_shared_thread(
+                discussion, thread_rows(discussion, version), version, signed_in, page_url, sort
+            )
+            mine = own.get(reader_id, [])
+    else:
         mine = own.get(reader_id, [])
     parts = list(parts)
+    for pk in marked:
+        if pk in markable:
+            place, entry = markable[pk]
+            theirs = dataclasses.replace(entry, helpful_marked=True)
+            parts[place] = template.render({**context, "entry": theirs})
     now = timezone.now()
     for place, entry in mine:
         theirs = dataclasses.replace(
@@ -165,6 +198,7 @@ def render_thread(request, discussion, version, page_url):
             can_edit=permissions.can_edit(user, entry.comment, now),
             can_delete=permissions.can_delete(user, entry.comment),
             can_report=False,
+            can_mark_helpful=False,
             anonymous_marker=anonymous_marker(entry.comment, False, True),
         )
         parts[place] = template.render({**context, "entry": theirs})

@@ -388,6 +388,9 @@ class Comment(models.Model):
     body_html = models.TextField(blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE)
     is_pinned = models.BooleanField(default=False)
+    is_endorsed = models.BooleanField(
+        default=False, help_text="Endorsed by an instructor: marked so, and first in its thread."
+    )
     is_anonymous = models.BooleanField(
         default=False,
         help_text="Posted anonymously: classmates see “Anonymous student”; instructors see the author.",
@@ -446,6 +449,8 @@ class ModerationAction(models.Model):
         REJECT = "reject", "Rejected"
         PIN = "pin", "Pinned"
         UNPIN = "unpin", "Unpinned"
+        ENDORSE = "endorse", "Endorsed"
+        UNENDORSE = "unendorse", "Endorsement withdrawn"
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="moderation_actions")
     moderator = models.ForeignKey(
@@ -574,3 +579,27 @@ class ReadMark(models.Model):
 
     def get_absolute_url(self):
         return self.item.get_absolute_url()
+
+
+class HelpfulMark(models.Model):
+    """One reader found one comment (not their own) helpful: counted in the thread, and sorting
+    by helpful puts the most marked first."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="helpful_marks"
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="helpful_marks")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["comment", "student"], name="helpful_comment_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "comment"], name="helpful_once_per_student"),
+        ]
+
+    def __str__(self):
+        return f"{self.student} found comment {self.comment_id} helpful"
+
+    def get_absolute_url(self):
+        return self.comment.get_absolute_url()

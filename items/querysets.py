@@ -1,7 +1,20 @@
 """The query shapes public pages use. ``published()`` is the one door to public content."""
 
 from django.db import connection, models
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 
@@ -245,10 +258,18 @@ class CommentQuerySet(models.QuerySet):
         """
         from django.contrib.auth import get_user_model
 
+        from items.models import HelpfulMark
         from items.permissions import INSTRUCTORS_GROUP
 
         memberships = get_user_model().groups.through.objects.filter(
             user_id=OuterRef("author_id"), group__name=INSTRUCTORS_GROUP
+        )
+        helpful = (
+            HelpfulMark.objects.filter(comment=OuterRef("pk"))
+            .order_by()
+            .values("comment")
+            .annotate(n=Count("pk"))
+            .values("n")
         )
         return (
             self.order_by("created_at", "pk")
@@ -256,6 +277,7 @@ class CommentQuerySet(models.QuerySet):
                 author_is_instructor=Exists(memberships),
                 author_username=F("author__username"),
                 author_display_name=F("author__profile__display_name"),
+                helpful_count=Coalesce(Subquery(helpful, output_field=IntegerField()), 0),
             )
             .values_list(
                 "pk",
@@ -266,6 +288,8 @@ class CommentQuerySet(models.QuerySet):
                 "status",
                 "is_pinned",
                 "is_anonymous",
+                "is_endorsed",
+                "helpful_count",
                 "created_at",
                 "edited_at",
                 "author_is_instructor",

@@ -21,6 +21,7 @@ from items.models import (
     CommentReport,
     CommentRevision,
     Discussion,
+    HelpfulMark,
     Insight,
     ModerationAction,
     NewsItem,
@@ -326,6 +327,38 @@ def comment_pin(*, comment, by=None, pinned=True):
         comment.is_pinned = pinned
         comment.full_clean()
         comment.save(update_fields=["is_pinned"])
+    return comment
+
+
+def comment_endorse(*, comment, by=None, endorsed=True):
+    """An instructor endorses ``comment`` (or withdraws it): "Endorsed by an instructor", first
+    among its siblings."""
+    _require_moderator(by)
+    if endorsed and comment.status != Comment.Status.VISIBLE:
+        raise ValidationError("Only a visible comment can be endorsed.")
+    with transaction.atomic():
+        action = ModerationAction.Action.ENDORSE if endorsed else ModerationAction.Action.UNENDORSE
+        _record(comment, by, action)
+        comment.is_endorsed = endorsed
+        comment.save(update_fields=["is_endorsed"])
+    return comment
+
+
+def comment_mark_helpful(*, comment, by, helpful=True):
+    """``by`` finds ``comment`` helpful (or takes it back): once per reader, never their own.
+
+    The unique constraint keeps one mark per (reader, comment) whatever arrives at once; the
+    count shown is counted from the marks, so it cannot drift."""
+    if not by.is_authenticated or not by.is_active:
+        raise PermissionDenied("Sign in to mark comments helpful.")
+    if comment.author_id == by.pk:
+        raise ValidationError("You cannot mark your own comment helpful.")
+    if not helpful:
+        HelpfulMark.objects.filter(student=by, comment=comment).delete()
+        return comment
+    if comment.status != Comment.Status.VISIBLE:
+        raise ValidationError("Only a visible comment can be marked helpful.")
+    HelpfulMark.objects.get_or_create(student=by, comment=comment)
     return comment
 
 

@@ -2,7 +2,8 @@
 
 The comments are the rows of ``CommentQuerySet.for_thread()`` (named tuples with ``pk``,
 ``author_id``, ``parent_id``, ``depth``, ``body_html``, ``status``, ``is_pinned``, ``created_at``,
-``is_anonymous``, ``edited_at``, ``author_is_instructor``, ``author_username``, ``author_display_name``).
+``is_anonymous``, ``is_endorsed``, ``helpful_count``, ``edited_at``,
+``author_is_instructor``, ``author_username``, ``author_display_name``).
 
 Each entry carries what the template needs (indent, label, which buttons to offer), so the
 template only shows data and never decides who may do what.
@@ -15,6 +16,9 @@ from django.utils import timezone
 from items import permissions
 from items.models import Comment
 from items.services import shown_name
+
+# How a thread may be sorted (``?sort=``): the first is the default.
+SORTS = {"time": "Oldest first", "helpful": "Most helpful"}
 
 # Replies indent up to this depth; deeper replies line up at it and say whom they answer.
 MAX_INDENT = 3
@@ -42,6 +46,9 @@ class ThreadEntry:
     can_delete: bool = False
     can_report: bool = False
     can_moderate: bool = False
+    # Offered to signed-in readers on others' visible comments; ``helpful_marked``: this reader's.
+    can_mark_helpful: bool = False
+    helpful_marked: bool = False
     children: list = field(default_factory=list, repr=False)
 
     @property
@@ -61,8 +68,9 @@ def _shown_in_full(comment, own, moderator):
     return False
 
 
-def build_thread(discussion, comments, user):
-    """Return the entries ``user`` sees, in reading order: pinned first, then oldest first."""
+def build_thread(discussion, comments, user, sort="time"):
+    """Return the entries ``user`` sees, in reading order: among siblings pinned first, then
+    endorsed, then oldest first (``sort="helpful"``: most marked helpful before that)."""
     moderator = permissions.is_moderator(user)
     may_post = permissions.can_post(user, discussion)
     # Asked once, not per comment: a thread has hundreds, and request.user is a lazy proxy.
@@ -108,16 +116,19 @@ def build_thread(discussion, comments, user):
             entry.can_edit = c.pk in own and permissions.can_edit(user, c, now)
             entry.can_delete = c.pk in own and permissions.can_delete(user, c)
             entry.can_report = signed_in and c.pk not in own and permissions.can_report(user, c)
+            entry.can_mark_helpful = entry.can_report
         entries[c.pk] = entry
         parent = entries.get(c.parent_id)
         (parent.children if parent else roots).append(entry)
 
     ordered = []
-    stack = list(reversed(_pinned_first(roots)))
+    order = _sort_key(sort)
+    # Keys are unique (the pk is last), so sorting in reverse is the reverse of the order.
+    stack = sorted(roots, key=order, reverse=True)
     while stack:
         entry = stack.pop()
         ordered.append(entry)
-        stack.extend(reversed(_pinned_first(entry.children)))
+        stack.extend(sorted(entry.children, key=order, reverse=True))
         parent_entry = entries.get(entry.comment.parent_id)
         if entry.comment.depth > MAX_INDENT and parent_entry is not None:
             entry.reply_to_name = parent_entry.author_name or parent_entry.placeholder
@@ -133,5 +144,10 @@ def anonymous_marker(comment, moderator, own):
     return ANONYMOUS_TO_AUTHOR if own else ""
 
 
-def _pinned_first(entries):
-    return sorted(entries, key=lambda e: (not e.comment.is_pinned, e.comment.created_at, e.comment.pk))
+def _sort_key(sort):
+    def key(entry):
+        c = entry.comment
+        helpful = -c.helpful_count if sort == "helpful" and not entry.placeholder else 0
+        return (not c.is_pinned, not c.is_endorsed, helpful, c.created_at, c.pk)
+
+    return key

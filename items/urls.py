@@ -42,6 +42,7 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", discussion.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", discussion.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/report/", discussion.comment_report, name="comment_report"),
+    path("comments/<int:pk>/helpful/", discussion.comment_helpful, name="comment_helpful"),
     path("comments/<int:pk>/moderate/", discussion.comment_moderate, name="comment_moderate"),
     path("issues/<isodate:slug>/discussion/", discussion.issue_discussion, name="issue_discussion"),
     path("items/<int:pk>-<slug:slug>/discussion/", discussion.item_discussion, name="item_discussion"),

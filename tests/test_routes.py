@@ -88,6 +88,11 @@ ROUTES = {
         lambda c: reverse("items:comment_report", args=[c["comment"].pk]),
         (SIGN_IN, 200, 200),
     ),
+    "items:comment_helpful": (
+        "POST",
+        lambda c: reverse("items:comment_helpful", args=[c["comment"].pk]),
+        (SIGN_IN, 400, 400),
+    ),
     "items:comment_moderate": (
         "POST",
         lambda c: reverse("items:comment_moderate", args=[c["comment"].pk]),

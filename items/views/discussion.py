@@ -11,7 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,6 +23,7 @@ from items.forms import CommentEditForm, CommentForm, CommentReportForm
 from items.fragments import render_thread, thread_rows
 from items.models import Comment, CommentReport, Discussion, NewsItem, WeeklyIssue
 from items.services import shown_name
+from items.threads import SORTS
 
 
 def discussion_list(request):
@@ -38,10 +39,17 @@ def _public_discussion(slug):
     return get_object_or_404(Discussion.objects.published().select_related("issue", "item"), slug=slug)
 
 
+def thread_sort(request):
+    """The thread order the reader asked for (``?sort=``); anything else is the default."""
+    sort = request.GET.get("sort") or request.POST.get("sort")
+    return sort if sort in SORTS else next(iter(SORTS))
+
+
 def _render_discussion(request, discussion, form=None, status=200):
     version = page_versions(request, discussion_key(discussion.pk))[discussion_key(discussion.pk)]
     page_url = discussion.get_absolute_url()
-    comments_html, comment_count = render_thread(request, discussion, version, page_url)
+    sort = thread_sort(request)
+    comments_html, comment_count = render_thread(request, discussion, version, page_url, sort)
     can_post = permissions.can_post(request.user, discussion)
     reply_to = None
     if form is None and can_post:
@@ -58,6 +66,8 @@ def _render_discussion(request, discussion, form=None, status=200):
         "reply_to": reply_to,
         "can_moderate": permissions.is_moderator(request.user),
         "page_url": page_url,
+        "sort": sort,
+        "sorts": SORTS,
     }
     return render(request, "items/discussion_detail.html", context, status=status)
 
@@ -194,6 +204,8 @@ MODERATION_ACTIONS = {
     "reject": (services.comment_reject, "Comment rejected."),
     "pin": (lambda **kw: services.comment_pin(pinned=True, **kw), "Comment pinned."),
     "unpin": (lambda **kw: services.comment_pin(pinned=False, **kw), "Comment unpinned."),
+    "endorse": (lambda **kw: services.comment_endorse(endorsed=True, **kw), "Comment endorsed."),
+    "unendorse": (lambda **kw: services.comment_endorse(endorsed=False, **kw), "Endorsement withdrawn."),
 }
 
 
@@ -227,6 +239,26 @@ def comment_moderate(request, pk):
             messages.success(request, done)
     # A plain redirect: redirect() would try a bare word in "next" as a view name (a 500).
     return HttpResponseRedirect(_safe_next(request, comment.get_absolute_url()))
+
+
+@require_POST
+@login_required
+def comment_helpful(request, pk):
+    """Mark a classmate's comment helpful (``helpful=1``) or take it back (``helpful=0``), then
+    return to it in the thread's order (``sort``)."""
+    comment = _comment_or_404(pk)
+    choice = request.POST.get("helpful")
+    if choice not in ("0", "1"):
+        return HttpResponseBadRequest(
+            "Say helpful=1 to mark the comment helpful, or helpful=0 to take it back."
+        )
+    try:
+        services.comment_mark_helpful(comment=comment, by=request.user, helpful=choice == "1")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    sort = thread_sort(request)
+    query = f"?sort={sort}" if sort != next(iter(SORTS)) else ""
+    return HttpResponseRedirect(f"{comment.discussion.get_absolute_url()}{query}#c{comment.pk}")
 
 
 @require_POST
