@@ -224,7 +224,8 @@ COMMENT_MODELS = [models.HelpfulMark]
 # Models no public page draws from: reports, settings, a comment's earlier texts and the moderation
 # history reach instructors only (in the admin), versions are this module's own, a profile's
 # name reaches comments through ``profile_changed``, and read marks are drawn for their reader
-# alone, beside the shared fragments (``items.reading``).
+# alone, beside the shared fragments (``items.reading``), as are the "new" marks a reader's last
+# visit to a discussion makes.
 PRIVATE_MODELS = [
     models.CommentReport,
     models.CourseSettings,
@@ -233,6 +234,7 @@ PRIVATE_MODELS = [
     models.ContentVersion,
     models.Profile,
     models.ReadMark,
+    models.DiscussionVisit,
 ]
 
 

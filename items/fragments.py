@@ -18,13 +18,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.db.models import DateTimeField, IntegerField, Value
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from items import permissions
-from items.models import Comment, HelpfulMark
+from items.models import Comment, DiscussionVisit, HelpfulMark
 from items.threads import anonymous_marker, build_thread
 
 COMMENT_TEMPLATE = "items/_comment.html"
@@ -130,26 +131,50 @@ def _digest(entry, page_url):
         entry.can_moderate,
         entry.can_mark_helpful,
         entry.helpful_marked,
+        entry.is_new,
     )
     # repr() quotes every text, so no two different entries make the same digest.
     return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
 
-def helpful_marked_by(user, discussion):
-    """The pks of ``discussion``'s comments ``user`` marked helpful (one query; none signed out)."""
-    if not user.is_authenticated:
-        return frozenset()
-    marks = HelpfulMark.objects.filter(student=user, comment__discussion=discussion)
-    return frozenset(marks.values_list("comment_id", flat=True))
+@dataclasses.dataclass(frozen=True)
+class ReaderState:
+    """What one reader brings to a thread: the comments they marked helpful, and when they last
+    read it (None: never)."""
+
+    marked: frozenset = frozenset()
+    last_seen_at: object = None
 
 
-def render_thread(request, discussion, version, page_url, sort="time"):
-    """``(html, count)``: the reader's thread in ``sort`` order, and how many of its comments are
-    visible.
+def reader_state(user, discussion):
+    """``user``'s ``ReaderState`` in ``discussion``, in one query (none signed out, and none for
+    instructors, who endorse rather than mark helpful and follow the moderation queue)."""
+    if not user.is_authenticated or permissions.is_moderator(user):
+        return ReaderState()
+    marks = (
+        HelpfulMark.objects.filter(student=user, comment__discussion=discussion)
+        .order_by()
+        .annotate(seen=Value(None, output_field=DateTimeField()))
+        .values_list("comment_id", "seen")
+    )
+    visit = (
+        DiscussionVisit.objects.filter(student=user, discussion=discussion)
+        .order_by()
+        .annotate(marked=Value(None, output_field=IntegerField()))
+        .values_list("marked", "last_seen_at")
+    )
+    rows = list(marks.union(visit, all=True).order_by())
+    seen = [at for pk, at in rows if pk is None]
+    return ReaderState(frozenset(pk for pk, _ in rows if pk is not None), seen[0] if seen else None)
 
-    The HTML is the shared thread, with the reader's own comments and the ones they marked
-    helpful drawn for them; drawn whole for an instructor and for an author whose comment waits
-    for approval."""
+
+def render_thread(request, discussion, version, page_url, sort="time", state=ReaderState()):
+    """``(html, count, new)``: the reader's thread in ``sort`` order, how many of its comments are
+    visible, and the pks of those new to the reader (``state``) in reading order.
+
+    The HTML is the shared thread, with the reader's own comments, the ones they marked helpful
+    and the ones new to them drawn for them; drawn whole for an instructor and for an author
+    whose comment waits for approval."""
     user = request.user
     signed_in = user.is_authenticated
     summary_key, own_prefix, markable_key = _keys(discussion, version, signed_in, sort)
@@ -161,23 +186,27 @@ def render_thread(request, discussion, version, page_url, sort="time"):
     authors, waiting, count, parts = summary
     moderator = permissions.is_moderator(user)
     reader_id = user.pk if signed_in else None
-    marked = helpful_marked_by(user, discussion)
-    if not moderator and reader_id not in authors and not marked:
-        return mark_safe("".join(parts)), count  # noqa: S308 (autoescaped template output)
+    marked, since = state.marked, state.last_seen_at
+    if not moderator and reader_id not in authors and not marked and since is None:
+        return mark_safe("".join(parts)), count, []  # noqa: S308 (autoescaped template output)
 
     template = get_template(COMMENT_TEMPLATE)
     # The reader's forms need their CSRF token, and nothing else of the request.
     context = {"page_url": page_url, "csrf_token": get_token(request)}
     if moderator or reader_id in waiting:
         entries = build_thread(discussion, thread_rows(discussion, version), user, sort)
+        new = []
         for entry in entries:
             entry.helpful_marked = entry.comment.pk in marked
+            entry.is_new = _is_new(entry, reader_id, since)
+            if entry.is_new:
+                new.append(entry.comment.pk)
         html = "".join(template.render({**context, "entry": entry}) for entry in entries)
-        return mark_safe(html), count  # noqa: S308 (each part is autoescaped template output)
+        return mark_safe(html), count, new  # noqa: S308 (each part is autoescaped template output)
 
     if own is None:
         mine = cache.get(f"{own_prefix}{reader_id}") if reader_id in authors else []
-        markable = cache.get(markable_key) if marked else {}
+        markable = cache.get(markable_key) if marked or since is not None else {}
         if mine is None or markable is None:
             _, own, markable = draw_shared_thread(
                 discussion, thread_rows(discussion, version), version, signed_in, page_url, sort
@@ -186,10 +215,13 @@ def render_thread(request, discussion, version, page_url, sort="time"):
     else:
         mine = own.get(reader_id, [])
     parts = list(parts)
-    for pk in marked:
-        if pk in markable:
-            place, entry = markable[pk]
-            theirs = dataclasses.replace(entry, helpful_marked=True)
+    new = []
+    for pk, (place, entry) in sorted(markable.items(), key=lambda pair: pair[1][0]):
+        is_new = _is_new(entry, reader_id, since)
+        if is_new:
+            new.append(pk)
+        if is_new or pk in marked:
+            theirs = dataclasses.replace(entry, helpful_marked=pk in marked, is_new=is_new)
             parts[place] = template.render({**context, "entry": theirs})
     now = timezone.now()
     for place, entry in mine:
@@ -202,4 +234,16 @@ def render_thread(request, discussion, version, page_url, sort="time"):
             anonymous_marker=anonymous_marker(entry.comment, False, True),
         )
         parts[place] = template.render({**context, "entry": theirs})
-    return mark_safe("".join(parts)), count  # noqa: S308 (each part is autoescaped template output)
+    return mark_safe("".join(parts)), count, new  # noqa: S308 (each part is autoescaped template output)
+
+
+def _is_new(entry, reader_id, since):
+    """Someone else's visible comment posted after the reader last read the thread."""
+    comment = entry.comment
+    return (
+        since is not None
+        and not entry.placeholder
+        and comment.author_id != reader_id
+        and comment.status == Comment.Status.VISIBLE
+        and comment.created_at > since
+    )

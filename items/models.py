@@ -603,3 +603,25 @@ class HelpfulMark(models.Model):
 
     def get_absolute_url(self):
         return self.comment.get_absolute_url()
+
+
+class DiscussionVisit(models.Model):
+    """When a reader last read a discussion: what is "new" to them there, kept per reader."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="discussion_visits"
+    )
+    discussion = models.ForeignKey(Discussion, on_delete=models.CASCADE, related_name="visits")
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "discussion"], name="visit_once_per_student"),
+        ]
+
+    def __str__(self):
+        return f"{self.student} read {self.discussion} at {self.last_seen_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return self.discussion.get_absolute_url()

@@ -21,6 +21,7 @@ from items.models import (
     CommentReport,
     CommentRevision,
     Discussion,
+    DiscussionVisit,
     HelpfulMark,
     Insight,
     ModerationAction,
@@ -360,6 +361,17 @@ def comment_mark_helpful(*, comment, by, helpful=True):
         raise ValidationError("Only a visible comment can be marked helpful.")
     HelpfulMark.objects.get_or_create(student=by, comment=comment)
     return comment
+
+
+def discussion_seen(*, discussion, by):
+    """Record that ``by`` has read ``discussion`` now: later comments are new to them. One
+    upsert, so two tabs at once make one row."""
+    DiscussionVisit.objects.bulk_create(
+        [DiscussionVisit(student=by, discussion=discussion, last_seen_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["student", "discussion"],
+        update_fields=["last_seen_at"],
+    )
 
 
 def _set_discussion_lock(discussion, by, locked):

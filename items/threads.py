@@ -49,6 +49,8 @@ class ThreadEntry:
     # Offered to signed-in readers on others' visible comments; ``helpful_marked``: this reader's.
     can_mark_helpful: bool = False
     helpful_marked: bool = False
+    # Posted by someone else since this reader last read the discussion.
+    is_new: bool = False
     children: list = field(default_factory=list, repr=False)
 
     @property
@@ -116,7 +118,8 @@ def build_thread(discussion, comments, user, sort="time"):
             entry.can_edit = c.pk in own and permissions.can_edit(user, c, now)
             entry.can_delete = c.pk in own and permissions.can_delete(user, c)
             entry.can_report = signed_in and c.pk not in own and permissions.can_report(user, c)
-            entry.can_mark_helpful = entry.can_report
+            # Students mark helpful; instructors endorse.
+            entry.can_mark_helpful = entry.can_report and not moderator
         entries[c.pk] = entry
         parent = entries.get(c.parent_id)
         (parent.children if parent else roots).append(entry)

@@ -131,6 +131,7 @@ def test_only_instructors_endorse(thread):
     assert not first.is_endorsed
     page = signed_in(InstructorFactory()).get(discussion.get_absolute_url()).content.decode()
     assert 'value="endorse">Endorse</button>' in comment_html(page, first)
+    assert 'form="helpful-form"' not in comment_html(page, first)  # instructors endorse instead
 
 
 def test_a_reader_with_marks_still_reads_the_shared_thread(thread, django_assert_max_num_queries):

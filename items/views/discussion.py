@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from items import permissions, services
 from items.caching import BOARD, discussion_key, page_versions
 from items.forms import CommentEditForm, CommentForm, CommentReportForm
-from items.fragments import render_thread, thread_rows
+from items.fragments import reader_state, render_thread, thread_rows
 from items.models import Comment, CommentReport, Discussion, NewsItem, WeeklyIssue
 from items.services import shown_name
 from items.threads import SORTS
@@ -39,6 +39,11 @@ def _public_discussion(slug):
     return get_object_or_404(Discussion.objects.published().select_related("issue", "item"), slug=slug)
 
 
+def reader_keeps_visits(user):
+    """Students' visits are recorded ("new since your last visit"); instructors' are not."""
+    return user.is_authenticated and user.is_active and not permissions.is_moderator(user)
+
+
 def thread_sort(request):
     """The thread order the reader asked for (``?sort=``); anything else is the default."""
     sort = request.GET.get("sort") or request.POST.get("sort")
@@ -49,7 +54,10 @@ def _render_discussion(request, discussion, form=None, status=200):
     version = page_versions(request, discussion_key(discussion.pk))[discussion_key(discussion.pk)]
     page_url = discussion.get_absolute_url()
     sort = thread_sort(request)
-    comments_html, comment_count = render_thread(request, discussion, version, page_url, sort)
+    state = reader_state(request.user, discussion)
+    comments_html, comment_count, new = render_thread(request, discussion, version, page_url, sort, state)
+    if reader_keeps_visits(request.user) and (state.last_seen_at is None or new):
+        services.discussion_seen(discussion=discussion, by=request.user)
     can_post = permissions.can_post(request.user, discussion)
     reply_to = None
     if form is None and can_post:
@@ -67,6 +75,7 @@ def _render_discussion(request, discussion, form=None, status=200):
         "can_moderate": permissions.is_moderator(request.user),
         "page_url": page_url,
         "sort": sort,
+        "new_comments": new,
         "sorts": SORTS,
     }
     return render(request, "items/discussion_detail.html", context, status=status)
