@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from items import feeds
 from items.caching import shows_board
-from items.views import discussion, insights, issues, present, reading
+from items.views import discussion, insights, issues, me, present, reading
 from items.views import items as item_views
 
 
@@ -48,6 +48,7 @@ urlpatterns = [
     path("items/<int:pk>-<slug:slug>/discussion/", discussion.item_discussion, name="item_discussion"),
     path("items/<int:pk>/go/", reading.item_go, name="item_go"),
     path("items/<int:pk>/read/", reading.item_read, name="item_read"),
+    path("me/", me.my_week, name="me"),
     path("items/", item_views.item_list, name="item_list"),
     path("tags/<slug:slug>/", item_views.tag_detail, name="tag_detail"),
     path("feeds/issues.rss", shows_board(feeds.IssuesFeed()), name="issues_feed"),
