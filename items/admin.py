@@ -286,11 +286,20 @@ class ModerationActionAdmin(admin.ModelAdmin):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "status", "is_pinned", "created_at", "report_count"]
-    list_filter = ["status", "is_pinned", "discussion"]
+    list_display = ["__str__", "status", "is_pinned", "is_anonymous", "created_at", "report_count"]
+    list_filter = ["status", "is_pinned", "is_anonymous", "discussion"]
     search_fields = ["body", "author__username"]
     date_hierarchy = "created_at"
-    readonly_fields = ["discussion", "author", "parent", "body", "created_at", "edited_at", "status"]
+    readonly_fields = [
+        "discussion",
+        "author",
+        "is_anonymous",
+        "parent",
+        "body",
+        "created_at",
+        "edited_at",
+        "status",
+    ]
     fields = readonly_fields + ["is_pinned"]
     inlines = [ModerationActionInline, CommentReportInline, CommentRevisionInline]
     actions = ["hide", "restore", "approve", "reject"]

@@ -219,9 +219,13 @@ BOARD_MODELS = [
     TaggedItem,
 ]
 DISCUSSION_MODELS = [models.Comment]
+# Counted in a comment's line: a mark changes its comment's discussion.
+COMMENT_MODELS = [models.HelpfulMark]
 # Models no public page draws from: reports, settings, a comment's earlier texts and the moderation
-# history reach instructors only (in the admin), versions are this module's own, and a profile's
-# name reaches comments through ``profile_changed``.
+# history reach instructors only (in the admin), versions are this module's own, a profile's
+# name reaches comments through ``profile_changed``, and read marks are drawn for their reader
+# alone, beside the shared fragments (``items.reading``), as are the "new" marks a reader's last
+# visit to a discussion makes.
 PRIVATE_MODELS = [
     models.CommentReport,
     models.CourseSettings,
@@ -229,6 +233,8 @@ PRIVATE_MODELS = [
     models.ModerationAction,
     models.ContentVersion,
     models.Profile,
+    models.ReadMark,
+    models.DiscussionVisit,
 ]
 
 
@@ -245,6 +251,13 @@ def comment_changed(sender, instance, **kwargs):
     if kwargs.get("raw"):
         return
     bump(discussion_key(instance.discussion_id))
+
+
+def comment_part_changed(sender, instance, **kwargs):
+    if kwargs.get("raw"):
+        return
+    discussion = models.Comment.objects.filter(pk=instance.comment_id).values_list("discussion_id", flat=True)
+    bump(*[discussion_key(pk) for pk in discussion])
 
 
 def authors_changed(user_ids):
@@ -278,6 +291,9 @@ def connect():
     for model in DISCUSSION_MODELS:
         post_save.connect(comment_changed, sender=model, dispatch_uid=f"bump-{model.__name__}-save")
         post_delete.connect(comment_changed, sender=model, dispatch_uid=f"bump-{model.__name__}-delete")
+    for model in COMMENT_MODELS:
+        post_save.connect(comment_part_changed, sender=model, dispatch_uid=f"bump-{model.__name__}-save")
+        post_delete.connect(comment_part_changed, sender=model, dispatch_uid=f"bump-{model.__name__}-delete")
     post_save.connect(profile_changed, sender=models.Profile, dispatch_uid="bump-profile-save")
     # Before the delete, while the comments still name their author.
     pre_delete.connect(user_deleted, sender=get_user_model(), dispatch_uid="bump-user-delete")

@@ -26,6 +26,11 @@ class CommentForm(forms.Form):
         strip=False,
         help_text="Markdown: *emphasis*, **bold**, [links](https://…), `code`, lists and > quotes.",
     )
+    anonymous = forms.BooleanField(
+        required=False,
+        label="Post anonymously to classmates",
+        help_text="Classmates see “Anonymous student”. Instructors still see your name.",
+    )
     parent = forms.ModelChoiceField(queryset=Comment.objects.none(), required=False, widget=forms.HiddenInput)
     submit_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     # A honeypot: hidden from people by CSS and from screen readers; bots fill every field.
@@ -41,9 +46,18 @@ class CommentForm(forms.Form):
         limit_length(self.fields["body"])
         if not self.is_bound:
             self.initial.setdefault("submit_token", uuid.uuid4())
+        if not settings.NEWSBOARD_ANONYMOUS_POSTING:
+            del self.fields["anonymous"]
 
     def clean(self):
         cleaned = super().clean()
+        if "anonymous" not in self.fields and self.data.get("anonymous"):
+            # The course turned it off while the form was open: never post under a name unasked.
+            raise forms.ValidationError(
+                "Anonymous posting is turned off for this course, so this comment would show your "
+                "name. Your text is kept below: send it again to post it under your name.",
+                code="anonymous_off",
+            )
         if cleaned.get("website"):
             raise forms.ValidationError(
                 "This looks automated, so it was not posted. Your text is kept: send it again.",

@@ -18,14 +18,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.db.models import DateTimeField, IntegerField, Value
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from items import permissions
-from items.models import Comment
-from items.threads import build_thread
+from items.models import Comment, DiscussionVisit, HelpfulMark
+from items.threads import anonymous_marker, build_thread
 
 COMMENT_TEMPLATE = "items/_comment.html"
 # Bounds how old a shown "5 minutes ago" can be.
@@ -51,21 +52,24 @@ def classmate(signed_in):
     return get_user_model()(is_active=True) if signed_in else AnonymousUser()
 
 
-def _keys(discussion, version, signed_in):
+def _keys(discussion, version, signed_in, sort):
     kind = "member" if signed_in else "guest"
-    return f"thread:{discussion.pk}:{version}:{kind}", f"thread-own:{discussion.pk}:{version}:{kind}:"
+    base = f"{discussion.pk}:{version}:{sort}:{kind}"
+    return f"thread:{base}", f"thread-own:{base}:", f"thread-entries:{base}"
 
 
-def draw_shared_thread(discussion, rows, version, signed_in, page_url):
+def draw_shared_thread(discussion, rows, version, signed_in, page_url, sort="time"):
     """Draw the thread as a classmate sees it and keep it for everyone.
 
     ``(authors, whole, count, parts)`` (who wrote in it, who has a comment only they and the
     instructors see: waiting for approval or hidden by an instructor; how many comments are
     visible, and each comment's HTML in reading order), which most readers
     need alone; and under a key of each author's, ``[(place, entry)]``: their visible comments,
-    to draw again for them. Returns the first, and the second as ``{author id: [...]}``.
+    to draw again for them; and ``{comment pk: (place, entry)}`` of the comments a reader may mark
+    helpful, to draw again for a reader who did. Returns the first, the second as
+    ``{author id: [...]}`` and the third.
     """
-    entries = build_thread(discussion, rows, classmate(signed_in))
+    entries = build_thread(discussion, rows, classmate(signed_in), sort)
     parts = drawn_comments(entries, page_url)
     authors = frozenset(row.author_id for row in rows)
     unseen = (Comment.Status.PENDING, Comment.Status.HIDDEN)
@@ -78,11 +82,17 @@ def draw_shared_thread(discussion, rows, version, signed_in, page_url):
             own.setdefault(entry.comment.author_id, []).append(
                 (place, dataclasses.replace(entry, children=[]))
             )
-    summary_key, own_prefix = _keys(discussion, version, signed_in)
+    markable = {
+        entry.comment.pk: (place, dataclasses.replace(entry, children=[]))
+        for place, entry in enumerate(entries)
+        if entry.can_mark_helpful
+    }
+    summary_key, own_prefix, markable_key = _keys(discussion, version, signed_in, sort)
     # Every author gets a key, even one with nothing visible left to draw for them.
     kept = {f"{own_prefix}{author}": own.get(author, []) for author in authors}
-    cache.set_many({summary_key: (authors, whole, count, parts), **kept}, thread_seconds())
-    return (authors, whole, count, parts), own
+    summary = (authors, whole, count, parts)
+    cache.set_many({summary_key: summary, markable_key: markable, **kept}, thread_seconds())
+    return summary, own, markable
 
 
 def drawn_comments(entries, page_url):
@@ -112,6 +122,7 @@ def _digest(entry, page_url):
         entry.author_name,
         entry.is_instructor,
         entry.placeholder,
+        entry.anonymous_marker,
         entry.is_pending,
         entry.is_hidden,
         entry.reply_to_name,
@@ -120,45 +131,100 @@ def _digest(entry, page_url):
         entry.can_delete,
         entry.can_report,
         entry.can_moderate,
+        entry.can_mark_helpful,
+        entry.helpful_marked,
+        entry.is_new,
     )
     # repr() quotes every text, so no two different entries make the same digest.
     return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
 
-def render_thread(request, discussion, version, page_url):
-    """``(html, count)``: the reader's thread, and how many of its comments are visible.
+@dataclasses.dataclass(frozen=True)
+class ReaderState:
+    """What one reader brings to a thread: the comments they marked helpful, and when they last
+    read it (None: never)."""
 
-    The HTML is the shared thread, with the reader's own comments drawn for them; drawn whole for
-    an instructor and for an author whose comment waits for approval or was hidden."""
+    marked: frozenset = frozenset()
+    last_seen_at: object = None
+
+
+def reader_state(user, discussion):
+    """``user``'s ``ReaderState`` in ``discussion``, in one query (none signed out, and none for
+    instructors, who endorse rather than mark helpful and follow the moderation queue)."""
+    if not user.is_authenticated or permissions.is_moderator(user):
+        return ReaderState()
+    marks = (
+        HelpfulMark.objects.filter(student=user, comment__discussion=discussion)
+        .order_by()
+        .annotate(seen=Value(None, output_field=DateTimeField()))
+        .values_list("comment_id", "seen")
+    )
+    visit = (
+        DiscussionVisit.objects.filter(student=user, discussion=discussion)
+        .order_by()
+        .annotate(marked=Value(None, output_field=IntegerField()))
+        .values_list("marked", "last_seen_at")
+    )
+    rows = list(marks.union(visit, all=True).order_by())
+    seen = [at for pk, at in rows if pk is None]
+    return ReaderState(frozenset(pk for pk, _ in rows if pk is not None), seen[0] if seen else None)
+
+
+def render_thread(request, discussion, version, page_url, sort="time", state=ReaderState()):
+    """``(html, count, new)``: the reader's thread in ``sort`` order, how many of its comments are
+    visible, and the pks of those new to the reader (``state``) in reading order.
+
+    The HTML is the shared thread, with the reader's own comments, the ones they marked helpful
+    and the ones new to them drawn for them; drawn whole for an instructor and for an author
+    whose comment waits for approval or was hidden."""
     user = request.user
     signed_in = user.is_authenticated
-    summary_key, own_prefix = _keys(discussion, version, signed_in)
-    summary, own = cache.get(summary_key), None
+    summary_key, own_prefix, markable_key = _keys(discussion, version, signed_in, sort)
+    summary, own, markable = cache.get(summary_key), None, None
     if summary is None:
-        summary, own = draw_shared_thread(
-            discussion, thread_rows(discussion, version), version, signed_in, page_url
+        summary, own, markable = draw_shared_thread(
+            discussion, thread_rows(discussion, version), version, signed_in, page_url, sort
         )
     authors, whole, count, parts = summary
     moderator = permissions.is_moderator(user)
     reader_id = user.pk if signed_in else None
-    if not moderator and reader_id not in authors:
-        return mark_safe("".join(parts)), count  # noqa: S308 (autoescaped template output)
+    marked, since = state.marked, state.last_seen_at
+    if not moderator and reader_id not in authors and not marked and since is None:
+        return mark_safe("".join(parts)), count, []  # noqa: S308 (autoescaped template output)
 
     template = get_template(COMMENT_TEMPLATE)
     # The reader's forms need their CSRF token, and nothing else of the request.
     context = {"page_url": page_url, "csrf_token": get_token(request)}
     if moderator or reader_id in whole:
-        entries = build_thread(discussion, thread_rows(discussion, version), user)
+        entries = build_thread(discussion, thread_rows(discussion, version), user, sort)
+        new = []
+        for entry in entries:
+            entry.helpful_marked = entry.comment.pk in marked
+            entry.is_new = _is_new(entry, reader_id, since)
+            if entry.is_new:
+                new.append(entry.comment.pk)
         html = "".join(template.render({**context, "entry": entry}) for entry in entries)
-        return mark_safe(html), count  # noqa: S308 (each part is autoescaped template output)
+        return mark_safe(html), count, new  # noqa: S308 (each part is autoescaped template output)
 
-    mine = own.get(reader_id, []) if own is not None else cache.get(f"{own_prefix}{reader_id}")
-    if mine is None:
-        _, own = draw_shared_thread(
-            discussion, thread_rows(discussion, version), version, signed_in, page_url
-        )
+    if own is None:
+        mine = cache.get(f"{own_prefix}{reader_id}") if reader_id in authors else []
+        markable = cache.get(markable_key) if marked or since is not None else {}
+        if mine is None or markable is None:
+            _, own, markable = draw_shared_thread(
+                discussion, thread_rows(discussion, version), version, signed_in, page_url, sort
+            )
+            mine = own.get(reader_id, [])
+    else:
         mine = own.get(reader_id, [])
     parts = list(parts)
+    new = []
+    for pk, (place, entry) in sorted(markable.items(), key=lambda pair: pair[1][0]):
+        is_new = _is_new(entry, reader_id, since)
+        if is_new:
+            new.append(pk)
+        if is_new or pk in marked:
+            theirs = dataclasses.replace(entry, helpful_marked=pk in marked, is_new=is_new)
+            parts[place] = template.render({**context, "entry": theirs})
     now = timezone.now()
     for place, entry in mine:
         theirs = dataclasses.replace(
@@ -166,6 +232,20 @@ def render_thread(request, discussion, version, page_url):
             can_edit=permissions.can_edit(user, entry.comment, now),
             can_delete=permissions.can_delete(user, entry.comment),
             can_report=False,
+            can_mark_helpful=False,
+            anonymous_marker=anonymous_marker(entry.comment, False, True),
         )
         parts[place] = template.render({**context, "entry": theirs})
-    return mark_safe("".join(parts)), count  # noqa: S308 (each part is autoescaped template output)
+    return mark_safe("".join(parts)), count, new  # noqa: S308 (each part is autoescaped template output)
+
+
+def _is_new(entry, reader_id, since):
+    """Someone else's visible comment posted after the reader last read the thread."""
+    comment = entry.comment
+    return (
+        since is not None
+        and not entry.placeholder
+        and comment.author_id != reader_id
+        and comment.status == Comment.Status.VISIBLE
+        and comment.created_at > since
+    )

@@ -393,6 +393,13 @@ class Comment(models.Model):
     body_html = models.TextField(blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE)
     is_pinned = models.BooleanField(default=False)
+    is_endorsed = models.BooleanField(
+        default=False, help_text="Endorsed by an instructor: marked so, and first in its thread."
+    )
+    is_anonymous = models.BooleanField(
+        default=False,
+        help_text="Posted anonymously: classmates see “Anonymous student”; instructors see the author.",
+    )
     submit_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
@@ -447,6 +454,8 @@ class ModerationAction(models.Model):
         REJECT = "reject", "Rejected"
         PIN = "pin", "Pinned"
         UNPIN = "unpin", "Unpinned"
+        ENDORSE = "endorse", "Endorsed"
+        UNENDORSE = "unendorse", "Endorsement withdrawn"
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="moderation_actions")
     moderator = models.ForeignKey(
@@ -553,3 +562,71 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.value}"
+
+
+class ReadMark(models.Model):
+    """One student has read one item: what the reading checklist shows them, and what the class
+    reach page counts (in aggregate only)."""
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_marks")
+    item = models.ForeignKey(NewsItem, on_delete=models.CASCADE, related_name="read_marks")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-read_at"]
+        indexes = [models.Index(fields=["item", "student"], name="readmark_item_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "item"], name="readmark_once_per_student"),
+        ]
+
+    def __str__(self):
+        return f"{self.student} read item {self.item_id}"
+
+    def get_absolute_url(self):
+        return self.item.get_absolute_url()
+
+
+class HelpfulMark(models.Model):
+    """One reader found one comment (not their own) helpful: counted in the thread, and sorting
+    by helpful puts the most marked first."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="helpful_marks"
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="helpful_marks")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["comment", "student"], name="helpful_comment_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "comment"], name="helpful_once_per_student"),
+        ]
+
+    def __str__(self):
+        return f"{self.student} found comment {self.comment_id} helpful"
+
+    def get_absolute_url(self):
+        return self.comment.get_absolute_url()
+
+
+class DiscussionVisit(models.Model):
+    """When a reader last read a discussion: what is "new" to them there, kept per reader."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="discussion_visits"
+    )
+    discussion = models.ForeignKey(Discussion, on_delete=models.CASCADE, related_name="visits")
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "discussion"], name="visit_once_per_student"),
+        ]
+
+    def __str__(self):
+        return f"{self.student} read {self.discussion} at {self.last_seen_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return self.discussion.get_absolute_url()

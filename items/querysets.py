@@ -1,8 +1,21 @@
 """The query shapes public pages use. ``published()`` is the one door to public content."""
 
 from django.db import connection, models
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 
@@ -81,6 +94,22 @@ def issue_items():
 
     items = NewsItem.objects.select_related("category").with_details().order_by("position")
     return Prefetch("items", queryset=items, to_attr="item_list")
+
+
+def details_when_drawn(items):
+    """``items`` (NewsItems already read, with their category) as a lazy list that prefetches
+    their ``tag_list`` and ``media_list`` (two queries) only when first used: hand it to a
+    cached fragment, which uses it only when drawn."""
+    from django.utils.functional import SimpleLazyObject
+
+    from items.models import Media
+
+    def load():
+        media = Prefetch("media", queryset=Media.objects.order_by("position"), to_attr="media_list")
+        prefetch_related_objects(items, Prefetch("tags", to_attr="tag_list"), media)
+        return items
+
+    return SimpleLazyObject(load)
 
 
 def item_lines():
@@ -229,10 +258,18 @@ class CommentQuerySet(models.QuerySet):
         """
         from django.contrib.auth import get_user_model
 
+        from items.models import HelpfulMark
         from items.permissions import INSTRUCTORS_GROUP
 
         memberships = get_user_model().groups.through.objects.filter(
             user_id=OuterRef("author_id"), group__name=INSTRUCTORS_GROUP
+        )
+        helpful = (
+            HelpfulMark.objects.filter(comment=OuterRef("pk"))
+            .order_by()
+            .values("comment")
+            .annotate(n=Count("pk"))
+            .values("n")
         )
         return (
             self.order_by("created_at", "pk")
@@ -240,6 +277,7 @@ class CommentQuerySet(models.QuerySet):
                 author_is_instructor=Exists(memberships),
                 author_username=F("author__username"),
                 author_display_name=F("author__profile__display_name"),
+                helpful_count=Coalesce(Subquery(helpful, output_field=IntegerField()), 0),
             )
             .values_list(
                 "pk",
@@ -249,6 +287,9 @@ class CommentQuerySet(models.QuerySet):
                 "body_html",
                 "status",
                 "is_pinned",
+                "is_anonymous",
+                "is_endorsed",
+                "helpful_count",
                 "created_at",
                 "edited_at",
                 "author_is_instructor",

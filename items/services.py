@@ -22,6 +22,8 @@ from items.models import (
     CommentReport,
     CommentRevision,
     Discussion,
+    DiscussionVisit,
+    HelpfulMark,
     Insight,
     Media,
     ModerationAction,
@@ -113,8 +115,15 @@ class RateLimited(ValidationError):
     """Too many comments in a short time; the form keeps the text."""
 
 
-def shown_name(username, display_name):
-    """The name a reader sees: the display name, else the username; no account, no name."""
+ANONYMOUS_NAME = "Anonymous student"
+
+
+def shown_name(username, display_name, anonymous=False):
+    """The name a reader sees: the display name, else the username; no account, no name; a
+    comment posted anonymously, "Anonymous student" (give ``anonymous`` for every reader but
+    the author and instructors)."""
+    if anonymous:
+        return ANONYMOUS_NAME
     if username is None:
         return "[deleted user]"
     return display_name or username
@@ -186,8 +195,9 @@ def _existing_submission(author, submit_token):
     return Comment.objects.filter(author=author, submit_token=submit_token).first()
 
 
-def comment_create(*, discussion, author, body, parent=None, submit_token=None):
-    """Post a comment (or a reply to ``parent``) and return it.
+def comment_create(*, discussion, author, body, parent=None, submit_token=None, anonymous=False):
+    """Post a comment (or a reply to ``parent``) and return it; ``anonymous``, shown to
+    classmates as "Anonymous student" (when the course allows it).
 
     Validates length, rate limit, the discussion's lock and the parent; pending when the
     discussion is pre-moderated. The same ``submit_token`` twice returns the first comment,
@@ -199,6 +209,12 @@ def comment_create(*, discussion, author, body, parent=None, submit_token=None):
     if existing := _existing_submission(author, submit_token):
         return existing
     _check_length(body)
+    if anonymous and not settings.NEWSBOARD_ANONYMOUS_POSTING:
+        raise ValidationError(
+            "Anonymous posting is turned off for this course, so this comment would show your name. "
+            "Your text is kept below: send it again to post it under your name.",
+            code="anonymous_off",
+        )
     # Rendered before the transaction: on SQLite an open write transaction holds the one
     # write lock, so every other writer would wait for the render too.
     body_html = render_comment(body)
@@ -224,6 +240,7 @@ def comment_create(*, discussion, author, body, parent=None, submit_token=None):
                 body_html=body_html,
                 status=Comment.Status.PENDING if premoderated else Comment.Status.VISIBLE,
                 submit_token=submit_token,
+                is_anonymous=anonymous,
             )
             comment.full_clean()
             comment.save()
@@ -341,6 +358,49 @@ def comment_pin(*, comment, by=None, pinned=True):
     return comment
 
 
+def comment_endorse(*, comment, by=None, endorsed=True):
+    """An instructor endorses ``comment`` (or withdraws it): "Endorsed by an instructor", first
+    among its siblings."""
+    _require_moderator(by)
+    if endorsed and comment.status != Comment.Status.VISIBLE:
+        raise ValidationError("Only a visible comment can be endorsed.")
+    with transaction.atomic():
+        action = ModerationAction.Action.ENDORSE if endorsed else ModerationAction.Action.UNENDORSE
+        _record(comment, by, action)
+        comment.is_endorsed = endorsed
+        comment.save(update_fields=["is_endorsed"])
+    return comment
+
+
+def comment_mark_helpful(*, comment, by, helpful=True):
+    """``by`` finds ``comment`` helpful (or takes it back): once per reader, never their own.
+
+    The unique constraint keeps one mark per (reader, comment) whatever arrives at once; the
+    count shown is counted from the marks, so it cannot drift."""
+    if not by.is_authenticated or not by.is_active:
+        raise PermissionDenied("Sign in to mark comments helpful.")
+    if comment.author_id == by.pk:
+        raise ValidationError("You cannot mark your own comment helpful.")
+    if not helpful:
+        HelpfulMark.objects.filter(student=by, comment=comment).delete()
+        return comment
+    if comment.status != Comment.Status.VISIBLE:
+        raise ValidationError("Only a visible comment can be marked helpful.")
+    HelpfulMark.objects.get_or_create(student=by, comment=comment)
+    return comment
+
+
+def discussion_seen(*, discussion, by):
+    """Record that ``by`` has read ``discussion`` now: later comments are new to them. One
+    upsert, so two tabs at once make one row."""
+    DiscussionVisit.objects.bulk_create(
+        [DiscussionVisit(student=by, discussion=discussion, last_seen_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["student", "discussion"],
+        update_fields=["last_seen_at"],
+    )
+
+
 def _set_discussion_lock(discussion, by, locked):
     _require_moderator(by)
     with transaction.atomic():
@@ -410,7 +470,7 @@ def send_reply_notification(comment):
     recipient = comment.parent.author
     context = {
         "comment": comment,
-        "replier": display_name(comment.author),
+        "replier": ANONYMOUS_NAME if comment.is_anonymous else display_name(comment.author),
         "recipient": display_name(recipient),
         "url": settings.NEWSBOARD_SITE_URL + comment.get_absolute_url(),
         "settings_url": settings.NEWSBOARD_SITE_URL + reverse("account_settings"),

@@ -2,7 +2,8 @@
 
 The comments are the rows of ``CommentQuerySet.for_thread()`` (named tuples with ``pk``,
 ``author_id``, ``parent_id``, ``depth``, ``body_html``, ``status``, ``is_pinned``, ``created_at``,
-``edited_at``, ``author_is_instructor``, ``author_username``, ``author_display_name``).
+``is_anonymous``, ``is_endorsed``, ``helpful_count``, ``edited_at``,
+``author_is_instructor``, ``author_username``, ``author_display_name``).
 
 Each entry carries what the template needs (indent, label, which buttons to offer), so the
 template only shows data and never decides who may do what.
@@ -16,9 +17,14 @@ from items import permissions
 from items.models import Comment
 from items.services import shown_name
 
+# How a thread may be sorted (``?sort=``): the first is the default.
+SORTS = {"time": "Oldest first", "helpful": "Most helpful"}
+
 # Replies indent up to this depth; deeper replies line up at it and say whom they answer.
 MAX_INDENT = 3
 
+ANONYMOUS_TO_INSTRUCTOR = "Anonymous to classmates"
+ANONYMOUS_TO_AUTHOR = "You posted this anonymously: classmates see “Anonymous student”"
 HIDDEN_PLACEHOLDER = "[hidden by an instructor]"
 DELETED_PLACEHOLDER = "[deleted]"
 
@@ -30,6 +36,8 @@ class ThreadEntry:
     author_name: str
     is_instructor: bool
     placeholder: str = ""
+    # Set for the readers who see an anonymous comment's author: instructors and the author.
+    anonymous_marker: str = ""
     is_pending: bool = False
     is_hidden: bool = False
     reply_to_name: str = ""
@@ -38,6 +46,11 @@ class ThreadEntry:
     can_delete: bool = False
     can_report: bool = False
     can_moderate: bool = False
+    # Offered to signed-in readers on others' visible comments; ``helpful_marked``: this reader's.
+    can_mark_helpful: bool = False
+    helpful_marked: bool = False
+    # Posted by someone else since this reader last read the discussion.
+    is_new: bool = False
     children: list = field(default_factory=list, repr=False)
 
     @property
@@ -58,8 +71,9 @@ def _shown_in_full(comment, own, moderator):
     return False
 
 
-def build_thread(discussion, comments, user):
-    """Return the entries ``user`` sees, in reading order: pinned first, then oldest first."""
+def build_thread(discussion, comments, user, sort="time"):
+    """Return the entries ``user`` sees, in reading order: among siblings pinned first, then
+    endorsed, then oldest first (``sort="helpful"``: most marked helpful before that)."""
     moderator = permissions.is_moderator(user)
     may_post = permissions.can_post(user, discussion)
     # Asked once, not per comment: a thread has hundreds, and request.user is a lazy proxy.
@@ -81,11 +95,14 @@ def build_thread(discussion, comments, user):
     for c in comments:
         if not keeps_place[c.pk]:
             continue
+        # An anonymous comment names its author to instructors and to the author alone.
+        nameless = c.is_anonymous and not moderator and c.pk not in own
         entry = ThreadEntry(
             comment=c,
             indent=min(c.depth, MAX_INDENT),
-            author_name=shown_name(c.author_username, c.author_display_name),
-            is_instructor=c.author_is_instructor,
+            author_name=shown_name(c.author_username, c.author_display_name, nameless),
+            is_instructor=c.author_is_instructor and not nameless,
+            anonymous_marker=anonymous_marker(c, moderator, c.pk in own),
             is_pending=c.status == Comment.Status.PENDING,
             is_hidden=c.status == Comment.Status.HIDDEN and (moderator or c.pk in own),
             can_moderate=moderator,
@@ -102,21 +119,39 @@ def build_thread(discussion, comments, user):
             entry.can_edit = c.pk in own and permissions.can_edit(user, c, now)
             entry.can_delete = c.pk in own and permissions.can_delete(user, c)
             entry.can_report = signed_in and c.pk not in own and permissions.can_report(user, c)
+            # Students mark helpful; instructors endorse.
+            entry.can_mark_helpful = entry.can_report and not moderator
         entries[c.pk] = entry
         parent = entries.get(c.parent_id)
         (parent.children if parent else roots).append(entry)
 
     ordered = []
-    stack = list(reversed(_pinned_first(roots)))
+    order = _sort_key(sort)
+    # Keys are unique (the pk is last), so sorting in reverse is the reverse of the order.
+    stack = sorted(roots, key=order, reverse=True)
     while stack:
         entry = stack.pop()
         ordered.append(entry)
-        stack.extend(reversed(_pinned_first(entry.children)))
+        stack.extend(sorted(entry.children, key=order, reverse=True))
         parent_entry = entries.get(entry.comment.parent_id)
         if entry.comment.depth > MAX_INDENT and parent_entry is not None:
             entry.reply_to_name = parent_entry.author_name or parent_entry.placeholder
     return ordered
 
 
-def _pinned_first(entries):
-    return sorted(entries, key=lambda e: (not e.comment.is_pinned, e.comment.created_at, e.comment.pk))
+def anonymous_marker(comment, moderator, own):
+    """What an instructor or the author is told about an anonymous comment (else nothing)."""
+    if not comment.is_anonymous:
+        return ""
+    if moderator:
+        return ANONYMOUS_TO_INSTRUCTOR
+    return ANONYMOUS_TO_AUTHOR if own else ""
+
+
+def _sort_key(sort):
+    def key(entry):
+        c = entry.comment
+        helpful = -c.helpful_count if sort == "helpful" and not entry.placeholder else 0
+        return (not c.is_pinned, not c.is_endorsed, helpful, c.created_at, c.pk)
+
+    return key

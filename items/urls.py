@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from items import feeds
 from items.caching import shows_board
-from items.views import discussion, insights, issues, present, search
+from items.views import discussion, insights, issues, me, present, reading, search
 from items.views import items as item_views
 
 
@@ -44,9 +44,13 @@ urlpatterns = [
     path("comments/<int:pk>/delete/", discussion.comment_delete, name="comment_delete"),
     path("comments/undo-delete/", discussion.comment_undo_delete, name="comment_undo_delete"),
     path("comments/<int:pk>/report/", discussion.comment_report, name="comment_report"),
+    path("comments/<int:pk>/helpful/", discussion.comment_helpful, name="comment_helpful"),
     path("comments/<int:pk>/moderate/", discussion.comment_moderate, name="comment_moderate"),
     path("issues/<isodate:slug>/discussion/", discussion.issue_discussion, name="issue_discussion"),
     path("items/<int:pk>-<slug:slug>/discussion/", discussion.item_discussion, name="item_discussion"),
+    path("items/<int:pk>/go/", reading.item_go, name="item_go"),
+    path("items/<int:pk>/read/", reading.item_read, name="item_read"),
+    path("me/", me.my_week, name="me"),
     path("items/", item_views.item_list, name="item_list"),
     path("search/", search.search, name="search"),
     path("tags/<slug:slug>/", item_views.tag_detail, name="tag_detail"),

@@ -289,6 +289,9 @@ NEWSBOARD_COMMENT_MAX_LENGTH = env_int("NEWSBOARD_COMMENT_MAX_LENGTH", 5000)
 NEWSBOARD_COMMENT_EDIT_MINUTES = env_int("NEWSBOARD_COMMENT_EDIT_MINUTES", 15)
 NEWSBOARD_COMMENTS_PER_MINUTE = env_int("NEWSBOARD_COMMENTS_PER_MINUTE", 5)
 NEWSBOARD_COMMENTS_PER_DAY = env_int("NEWSBOARD_COMMENTS_PER_DAY", 50)
+# Students may post a comment anonymously to classmates (instructors still see who wrote it).
+# Off: the choice is no longer offered; comments already posted anonymously stay anonymous.
+NEWSBOARD_ANONYMOUS_POSTING = env_bool("NEWSBOARD_ANONYMOUS_POSTING", True)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

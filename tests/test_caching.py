@@ -204,7 +204,12 @@ def test_every_model_a_public_page_shows_is_watched():
     """A model added to the board must bump a version when it changes, or say why it need not."""
     from django.apps import apps
 
-    watched = set(caching.BOARD_MODELS) | set(caching.DISCUSSION_MODELS) | set(caching.PRIVATE_MODELS)
+    watched = (
+        set(caching.BOARD_MODELS)
+        | set(caching.DISCUSSION_MODELS)
+        | set(caching.COMMENT_MODELS)
+        | set(caching.PRIVATE_MODELS)
+    )
     for app in ("items", "taggit"):
         for model in apps.get_app_config(app).get_models():
             assert model in watched, f"{model.__name__} is not watched by items.caching"

@@ -32,21 +32,22 @@ def test_the_first_reader_draws_the_thread_for_every_classmate(django_assert_max
     page_for(UserFactory(), discussion)
     rows = thread_rows(discussion, version(discussion))
     url = discussion.get_absolute_url()
-    shared = cache.get(f"thread:{discussion.pk}:{version(discussion)}:member")
-    drawn_shared, own = draw_shared_thread(discussion, rows, version(discussion), True, url)
+    shared = cache.get(f"thread:{discussion.pk}:{version(discussion)}:time:member")
+    drawn_shared, own, _ = draw_shared_thread(discussion, rows, version(discussion), True, url)
     assert shared == drawn_shared
     for author, places in own.items():
-        assert cache.get(f"thread-own:{discussion.pk}:{version(discussion)}:member:{author}") == places
+        assert cache.get(f"thread-own:{discussion.pk}:{version(discussion)}:time:member:{author}") == places
     authors, whole, count, parts = shared
     assert authors == {row.author_id for row in rows} and not whole and count == 3
     assert len(parts) == 3 and all(f'id="c{row.pk}"' in "".join(parts) for row in rows)
     assert {entry.comment.pk for places in own.values() for _, entry in places} == {row.pk for row in rows}
 
-    # The next classmate reads it from the cache: no comment is drawn again.
+    # The next classmate reads it from the cache: no comment is drawn again (their own helpful
+    # marks and last visit are read, and their visit recorded).
     other = UserFactory()
     client = Client()
     client.force_login(other)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(6):
         assert client.get(url).status_code == 200
 
 
@@ -114,7 +115,7 @@ def test_shared_html_holds_no_form_and_no_one_s_own_buttons():
     page_for(UserFactory(), discussion)
     page_for(None, discussion)
     for reader in ("member", "guest"):
-        _, _, _, parts = cache.get(f"thread:{discussion.pk}:{version(discussion)}:{reader}")
+        _, _, _, parts = cache.get(f"thread:{discussion.pk}:{version(discussion)}:time:{reader}")
         html = "".join(parts)
         assert "<form" not in html and "/edit/" not in html and "/delete/" not in html
 

@@ -99,11 +99,23 @@ ROUTES = {
         lambda c: reverse("items:comment_report", args=[c["comment"].pk]),
         (SIGN_IN, 200, 200),
     ),
+    "items:comment_helpful": (
+        "POST",
+        lambda c: reverse("items:comment_helpful", args=[c["comment"].pk]),
+        (SIGN_IN, 400, 400),
+    ),
     "items:comment_moderate": (
         "POST",
         lambda c: reverse("items:comment_moderate", args=[c["comment"].pk]),
         (SIGN_IN, 403, 302),
     ),
+    "items:item_go": ("GET", lambda c: reverse("items:item_go", args=[c["item"].pk]), (302, 302, 302)),
+    "items:item_read": (
+        "POST",
+        lambda c: reverse("items:item_read", args=[c["item"].pk]),
+        (SIGN_IN, 400, 400),
+    ),
+    "items:me": ("GET", lambda c: reverse("items:me"), (SIGN_IN, 200, 200)),
     "signup": ("GET", lambda c: reverse("signup"), (200, 302, 302)),
     "signup_done": ("GET", lambda c: reverse("signup_done"), (200, 200, 200)),
     "signup_activate": ("GET", lambda c: reverse("signup_activate", args=["MQ", "1-ab"]), (404, 404, 404)),

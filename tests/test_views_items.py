@@ -240,8 +240,13 @@ def test_topic_tags_link_to_their_filter(client, board):
 
 def test_external_links_are_marked_and_noopener(client, board):
     content = client.get(board["gpt"].issue.get_absolute_url()).content.decode()
-    assert f'<a href="{board["gpt"].link}" rel="noopener" class="external">' in content
+    # Through the board, which marks the item read for a signed-in reader and sends them on.
+    go = reverse("items:item_go", args=[board["gpt"].pk])
+    assert f'<a href="{go}" rel="noopener" class="external">' in content
     assert "(external link)" in content
+    response = client.get(go)
+    assert response.status_code == 302
+    assert response["Location"] == board["gpt"].link
 
 
 def test_pages_describe_themselves_for_shared_links(client, board):

@@ -13,7 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -23,9 +23,10 @@ from django.views.decorators.http import require_POST
 from items import permissions, services
 from items.caching import BOARD, discussion_key, page_versions
 from items.forms import CommentEditForm, CommentForm, CommentReportForm
-from items.fragments import render_thread, thread_rows
+from items.fragments import reader_state, render_thread, thread_rows
 from items.models import Comment, CommentReport, Discussion, NewsItem, WeeklyIssue
 from items.services import shown_name
+from items.threads import SORTS
 
 
 def discussion_list(request):
@@ -41,18 +42,33 @@ def _public_discussion(slug):
     return get_object_or_404(Discussion.objects.published().select_related("issue", "item"), slug=slug)
 
 
+def reader_keeps_visits(user):
+    """Students' visits are recorded ("new since your last visit"); instructors' are not."""
+    return user.is_authenticated and user.is_active and not permissions.is_moderator(user)
+
+
+def thread_sort(request):
+    """The thread order the reader asked for (``?sort=``); anything else is the default."""
+    sort = request.GET.get("sort") or request.POST.get("sort")
+    return sort if sort in SORTS else next(iter(SORTS))
+
+
 def _render_discussion(request, discussion, form=None, status=200):
     version = page_versions(request, discussion_key(discussion.pk))[discussion_key(discussion.pk)]
     page_url = discussion.get_absolute_url()
-    comments_html, comment_count = render_thread(request, discussion, version, page_url)
+    sort = thread_sort(request)
+    state = reader_state(request.user, discussion)
+    comments_html, comment_count, new = render_thread(request, discussion, version, page_url, sort, state)
+    if reader_keeps_visits(request.user) and (state.last_seen_at is None or new):
+        services.discussion_seen(discussion=discussion, by=request.user)
     can_post = permissions.can_post(request.user, discussion)
     reply_to = None
     if form is None and can_post:
-        reply_to = _reply_target(discussion, version, request.GET.get("reply_to", ""))
+        reply_to = _reply_target(request.user, discussion, version, request.GET.get("reply_to", ""))
         initial = {"parent": reply_to["comment"].pk if reply_to else None}
         form = CommentForm(discussion=discussion, initial=initial)
     elif form is not None and can_post:
-        reply_to = _reply_target(discussion, version, form.data.get("parent", ""))
+        reply_to = _reply_target(request.user, discussion, version, form.data.get("parent", ""))
     context = {
         "discussion": discussion,
         "comments_html": comments_html,
@@ -62,19 +78,24 @@ def _render_discussion(request, discussion, form=None, status=200):
         "can_moderate": permissions.is_moderator(request.user),
         "page_url": page_url,
         "live_poll_seconds": settings.NEWSBOARD_LIVE_POLL_SECONDS,
+        "sort": sort,
+        "new_comments": new,
+        "sorts": SORTS,
     }
     return render(request, "items/discussion_detail.html", context, status=status)
 
 
-def _reply_target(discussion, version, pk):
-    """The visible comment ``pk`` (a query-string value) a reply answers, with its author's name."""
+def _reply_target(reader, discussion, version, pk):
+    """The visible comment ``pk`` (a query-string value) a reply answers, with its author's name
+    as ``reader`` sees it."""
     if not pk:
         return None
     rows = thread_rows(discussion, version)
     row = next((row for row in rows if str(row.pk) == pk and row.status == Comment.Status.VISIBLE), None)
     if row is None:
         return None
-    return {"comment": row, "author_name": shown_name(row.author_username, row.author_display_name)}
+    hidden = row.is_anonymous and not (permissions.is_moderator(reader) or row.author_id == reader.pk)
+    return {"comment": row, "author_name": shown_name(row.author_username, row.author_display_name, hidden)}
 
 
 def discussion_detail(request, slug):
@@ -132,6 +153,7 @@ def comment_create(request, slug):
                 body=form.cleaned_data["body"],
                 parent=form.cleaned_data["parent"],
                 submit_token=form.cleaned_data["submit_token"],
+                anonymous=form.cleaned_data.get("anonymous", False),
             )
         except services.RateLimited as error:
             form.add_error(None, error)
@@ -253,6 +275,8 @@ MODERATION_ACTIONS = {
     "reject": (services.comment_reject, "Comment rejected."),
     "pin": (lambda **kw: services.comment_pin(pinned=True, **kw), "Comment pinned."),
     "unpin": (lambda **kw: services.comment_pin(pinned=False, **kw), "Comment unpinned."),
+    "endorse": (lambda **kw: services.comment_endorse(endorsed=True, **kw), "Comment endorsed."),
+    "unendorse": (lambda **kw: services.comment_endorse(endorsed=False, **kw), "Endorsement withdrawn."),
 }
 
 
@@ -286,6 +310,26 @@ def comment_moderate(request, pk):
             messages.success(request, done)
     # A plain redirect: redirect() would try a bare word in "next" as a view name (a 500).
     return HttpResponseRedirect(_safe_next(request, comment.get_absolute_url()))
+
+
+@require_POST
+@login_required
+def comment_helpful(request, pk):
+    """Mark a classmate's comment helpful (``helpful=1``) or take it back (``helpful=0``), then
+    return to it in the thread's order (``sort``)."""
+    comment = _comment_or_404(pk)
+    choice = request.POST.get("helpful")
+    if choice not in ("0", "1"):
+        return HttpResponseBadRequest(
+            "Say helpful=1 to mark the comment helpful, or helpful=0 to take it back."
+        )
+    try:
+        services.comment_mark_helpful(comment=comment, by=request.user, helpful=choice == "1")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    sort = thread_sort(request)
+    query = f"?sort={sort}" if sort != next(iter(SORTS)) else ""
+    return HttpResponseRedirect(f"{comment.discussion.get_absolute_url()}{query}#c{comment.pk}")
 
 
 @require_POST

@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_date
 
+from items import reading
 from items.caching import page_versions, subject_discussion_keys
 from items.models import WeeklyIssue
-from items.querysets import latest_and_recent
+from items.querysets import details_when_drawn, latest_and_recent
 
 ARCHIVE_PAGE_SIZE = 20
 RECENT_ISSUES = 5
@@ -32,18 +33,24 @@ def issue_list(request):
     """The archive, newest first, paginated.
 
     Template: ``items/issue_list.html``. Context: ``page_obj`` (a callable, called inside the
-    page's fragment cache).
+    page's fragment cache); for a signed-in reader, ``progress``: the same page's issues with
+    their ``item_count`` and ``read_count``, drawn beside the shared list.
     """
     issues = WeeklyIssue.objects.published().for_listing().order_by("-issue_date")
     page_obj = functools.partial(Paginator(issues, ARCHIVE_PAGE_SIZE).get_page, request.GET.get("page"))
-    return render(request, "items/issue_list.html", {"page_obj": page_obj})
+    context = {"page_obj": page_obj}
+    if reading.is_student(request.user):
+        page = request.GET.get("page")
+        context["progress"] = reading.archive_progress(request.user, page, ARCHIVE_PAGE_SIZE)
+    return render(request, "items/issue_list.html", context)
 
 
 def issue_detail(request, slug):
     """One issue with its items; staff may preview drafts and scheduled issues.
 
     Template: ``items/issue_detail.html``. Context: ``issue`` (its ``item_list`` and
-    ``neighbour_dates`` are read only when its cached fragment is drawn).
+    ``neighbour_dates`` are read only when its cached fragment is drawn); for a signed-in reader,
+    ``checklist``: the items, each with ``is_read``, drawn beside the shared issue.
     """
     if parse_date_or_none(slug) is None:
         raise Http404("No issue on that date.")
@@ -51,7 +58,13 @@ def issue_detail(request, slug):
     # The discussion link and its comment count come with the issue (one query fewer).
     issue = get_object_or_404(issues.select_related("discussion"), slug=slug)
     page_versions(request, *subject_discussion_keys(issue))
-    response = render(request, "items/issue_detail.html", {"issue": issue})
+    context = {"issue": issue}
+    if reading.is_student(request.user):
+        # One read of the items serves both the reader's checklist and the shared fragment.
+        context["checklist"] = reading.issue_checklist(issue, request.user)
+        issue.item_list = details_when_drawn(context["checklist"])
+        context["read_count"] = sum(item.is_read for item in context["checklist"])
+    response = render(request, "items/issue_detail.html", context)
     if not issue.is_public:
         add_never_cache_headers(response)
     return response

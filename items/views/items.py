@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 
+from items import reading
 from items.caching import BOARD, page_versions, subject_discussion_keys
 from items.filters import NewsItemFilter, asks_anything, published_tags
 from items.models import Category, Insight, NewsItem
@@ -69,13 +70,17 @@ def item_detail(request, pk, slug):
     """Everything about one item, its issue and the insights that cite it.
 
     Template: ``items/item_detail.html``. Context: ``item`` (its ``tag_list`` and ``media_list``
-    are read only when its cached fragment is drawn), ``insights`` (a lazy queryset).
+    are read only when its cached fragment is drawn), ``insights`` (a lazy queryset). A signed-in
+    reader's opening the page marks the item read.
     """
     queryset = NewsItem.objects.visible_to(request.user).select_related("issue", "category", "discussion")
     item = get_object_or_404(queryset, pk=pk)
     if item.slug != slug:
         return redirect(item, permanent=True)
     page_versions(request, *subject_discussion_keys(item))
+    # Opening an item's page reads it.
+    reading.mark_read(request.user, [item])
+    item.is_read = reading.is_student(request.user)
     # Lazy: read only when the item's cached fragment is drawn.
     insights = Insight.objects.published().filter(evidence=item)
     response = render(request, "items/item_detail.html", {"item": item, "insights": insights})

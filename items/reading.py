@@ -1,0 +1,82 @@
+"""The reading checklist: which items a student has read.
+
+One ``ReadMark`` row per (student, item), unique in the database. Marks are written with
+``INSERT ... ON CONFLICT DO NOTHING`` (``bulk_create(ignore_conflicts=True)``): a mark written
+twice at once (a double click, two tabs) is one row and no error, and nobody waits for a lock.
+
+What a reader has read is theirs alone: pages draw it beside the shared, cached content
+(``items/_reading.html``), never inside it.
+"""
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from items.models import NewsItem, ReadMark, WeeklyIssue
+
+
+def is_student(user):
+    """Signed-in, active readers keep a checklist (instructors too: they may try it out)."""
+    return user.is_authenticated and user.is_active
+
+
+def mark_read(student, items):
+    """Mark each of ``items`` read by ``student`` (those already read stay as they were)."""
+    if not is_student(student):
+        return
+    ReadMark.objects.bulk_create(
+        [ReadMark(student=student, item=item) for item in items], ignore_conflicts=True
+    )
+
+
+def mark_unread(student, item):
+    """Take ``student``'s mark off ``item``."""
+    ReadMark.objects.filter(student=student, item=item).delete()
+
+
+def read_by(student):
+    """An ``Exists`` for annotating items (``is_read``) with whether ``student`` read them."""
+    return Exists(ReadMark.objects.filter(student=student, item=OuterRef("pk")))
+
+
+def issue_checklist(issue, student):
+    """``issue``'s items in slide order with their category, each annotated ``is_read``: one
+    query. Pages also hand these to the shared fragment as ``issue.item_list``, so an issue page
+    reads its items once for both."""
+    return list(
+        issue.items.select_related("category").annotate(is_read=read_by(student)).order_by("position")
+    )
+
+
+def issues_progress(issues, student):
+    """``issues`` (a WeeklyIssue queryset) annotated with ``item_count`` and ``read_count``, the
+    items ``student`` has read in each: the archive's and ``/me/``'s progress, in one query."""
+    read = (
+        ReadMark.objects.filter(student=student, item__issue=OuterRef("pk"))
+        .order_by()
+        .values("item__issue")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    items = (
+        NewsItem.objects.filter(issue=OuterRef("pk"))
+        .order_by()
+        .values("issue")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    zero = Value(0, output_field=IntegerField())
+    return issues.annotate(
+        item_count=Coalesce(Subquery(items, output_field=IntegerField()), zero),
+        read_count=Coalesce(Subquery(read, output_field=IntegerField()), zero),
+    )
+
+
+def archive_progress(student, page_number, page_size):
+    """The reader's progress on the archive page ``page_number`` (the same issues, newest first)."""
+    try:
+        number = max(int(page_number or 1), 1)
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * page_size
+    issues = WeeklyIssue.objects.published().order_by("-issue_date")
+    return list(issues_progress(issues, student)[start : start + page_size])
