@@ -5,6 +5,7 @@ An issue is drawn once per sending batch (``IssueEmail``); each recipient's mess
 their own unsubscribe link.
 """
 
+import email.policy
 import html
 
 from django.conf import settings
@@ -26,6 +27,15 @@ def absolute(url):
 
 def subject_for(issue):
     return f"{issue.title} — {issue.issue_date:%a %-d %b %Y}"
+
+
+class NewsletterMessage(EmailMultiAlternatives):
+    """Lines up to RFC 5322's 998 characters: a List-Unsubscribe link longer than a 78-character
+    line would otherwise be folded into RFC 2047 encoded words, which mail clients do not decode in
+    that header (RFC 2369 wants the bare ``<https://…>``)."""
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
 
 
 class IssueEmail:
@@ -65,7 +75,7 @@ class IssueEmail:
 
     def message(self, user_pk, to):
         link = unsubscribe_url(user_pk)
-        message = EmailMultiAlternatives(
+        message = NewsletterMessage(
             subject=self.subject,
             body=self.text.replace(PLACEHOLDER, link),
             to=[to],

@@ -100,14 +100,21 @@ def start_mailing(issue_pk):
     return delivery.start_mailing(issue_pk)
 
 
+# A sending task sends at most this many, then hands over to a new task (queued behind any
+# account email that came in meanwhile, which has the higher priority), so one worker never
+# keeps a sign-up's activation link waiting for a whole issue.
+BATCH = 50
+
+
 @task()
 def deliver():
-    """Send the due deliveries, all issues together, until none is due."""
+    """Send due deliveries, all issues together: a batch, or all of them where tasks run inline."""
     from newsletter import delivery
 
     _inline.running = True
     try:
-        return delivery.send_due(should_stop=STOPPING.is_set)
+        limit = BATCH if deliver.get_backend().supports_defer else None
+        return delivery.send_due(limit=limit, should_stop=STOPPING.is_set)
     finally:
         _inline.running = False
 

@@ -47,6 +47,7 @@ class Mailbox:
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message.raw = envelope.content
         with self.lock:
             self.messages.append(message)
         if self.on_message is not None:

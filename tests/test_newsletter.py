@@ -356,6 +356,9 @@ def test_the_email_over_real_smtp_both_parts_headers_and_links_that_work(
         r"<(http://testserver/accounts/unsubscribe/[^>]+/)>", message["List-Unsubscribe"]
     )
     assert unsubscribe
+    # As written on the wire: the bare link, not folded into encoded words (RFC 2369, RFC 8058).
+    assert f"\r\nList-Unsubscribe: <{unsubscribe.group(1)}>\r\n".encode() in message.raw
+    assert b"\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in message.raw
     text, html = parts(message)
     # The same content in both parts: numbered items, category labels, titles, links, credits.
     for part in (text, html):
