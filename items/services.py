@@ -7,7 +7,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, ProtectedError
 from django.template.loader import render_to_string
@@ -454,19 +453,35 @@ def discussion_for_item(item):
     )
 
 
-def _notify_parent_author_on_commit(comment):
+def wants_reply_notification(comment):
+    """Whether the parent comment's author wants an email about this reply (their address being
+    verified is checked by the task that sends it, ``newsletter.tasks.notify_reply``)."""
     parent = comment.parent
     if parent is None or parent.author is None or not parent.author.email:
-        return
+        return False
     if parent.author_id == comment.author_id:
-        return
-    if Profile.objects.filter(user_id=parent.author_id, notify_replies=False).exists():
-        return
-    transaction.on_commit(lambda: send_reply_notification(comment))
+        return False
+    return not Profile.objects.filter(user_id=parent.author_id, notify_replies=False).exists()
+
+
+def _notify_parent_author_on_commit(comment):
+    if wants_reply_notification(comment):
+        transaction.on_commit(lambda: send_reply_notification(comment))
 
 
 def send_reply_notification(comment):
-    """Email the parent comment's author about a reply (plain text, with a permalink)."""
+    """Queue the email to the parent comment's author; the worker sends it, never this request."""
+    from newsletter import tasks
+
+    try:
+        tasks.enqueue(tasks.notify_reply, comment.pk)
+    except Exception:
+        # The comment is already saved; a queue hiccup must not turn that into an error page.
+        logger.exception("Reply notification for comment %s could not be queued", comment.pk)
+
+
+def reply_notification(comment):
+    """The reply email's subject and plain-text body (with a permalink)."""
     recipient = comment.parent.author
     context = {
         "comment": comment,
@@ -477,12 +492,7 @@ def send_reply_notification(comment):
         "site_name": settings.NEWSBOARD_SITE_NAME,
     }
     subject = f"{context['replier']} replied to your comment on “{comment.discussion.title}”"
-    body = render_to_string("items/email/reply_notification.txt", context)
-    try:
-        send_mail(subject, body, None, [recipient.email])
-    except Exception:
-        # The comment is already saved; a mail server hiccup must not turn that into an error page.
-        logger.exception("Reply notification for comment %s could not be sent", comment.pk)
+    return subject, render_to_string("items/email/reply_notification.txt", context)
 
 
 class RecapConflict(Exception):

@@ -20,13 +20,13 @@ from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.contrib.auth.views import PasswordResetView
-from django.core.mail import send_mail
 from django.db import transaction
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import (
@@ -36,11 +36,15 @@ from django.utils.http import (
     urlsafe_base64_encode,
 )
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 from django_ratelimit.core import get_usage, is_ratelimited
 
 from items.models import CourseSettings, Profile
 from items.rendering import without_bidi_controls
 from newsboard.signin import client_ip
+from newsletter import tasks
+from newsletter.models import Subscriber, same_address
+from newsletter.verification import send_verification
 
 # Letters and digits that look alike in common fonts, after casefolding (from Unicode's
 # confusables.txt, UTS #39, restricted to the ASCII that user names may use).
@@ -62,12 +66,23 @@ THROTTLED = "Too many attempts from your address. Please wait an hour and try ag
 class SignUpForm(UserCreationForm):
     """Username, email, password (Django's validators), display name and, when set, the join code."""
 
-    email = forms.EmailField(help_text="For password resets and, if you want them, reply notifications.")
+    email = forms.EmailField(
+        help_text="For password resets and, if you want them, the weekly issue and reply notifications."
+    )
     display_name = forms.CharField(
         max_length=80, required=False, help_text="Shown with your comments. Defaults to your username."
     )
     join_code = forms.CharField(
         max_length=60, required=False, help_text="The code your instructor gave you for this course."
+    )
+    weekly_issue = forms.BooleanField(
+        label="Email me each week's issue",
+        required=False,
+        initial=True,
+        help_text="ML Weekly in your inbox when it is published. Unsubscribe from any issue in one click.",
+    )
+    notify_replies = forms.BooleanField(
+        label="Email me replies", required=False, initial=True, help_text="When someone answers your comment."
     )
 
     class Meta(UserCreationForm.Meta):
@@ -124,14 +139,46 @@ class SignUpForm(UserCreationForm):
 
 
 class ProfileForm(forms.ModelForm):
+    """Display name, the email address and what the board may send to it.
+
+    A new address is not taken at once: it waits (``Subscriber.pending_email``) until the link
+    sent to it is opened, and the account keeps its verified address until then.
+    """
+
+    email = forms.EmailField(
+        required=False, help_text="Where the board sends email. A new address gets a link to confirm it."
+    )
+    weekly_issue = forms.BooleanField(label="Email me each week's issue", required=False)
+
     class Meta:
         model = Profile
-        fields = ["display_name", "notify_replies"]
-        labels = {"notify_replies": "Email me when someone replies to my comment"}
+        fields = ["display_name", "email", "weekly_issue", "notify_replies"]
+        labels = {"notify_replies": "Email me replies to my comments"}
         help_texts = {"display_name": "Shown with your comments. Leave empty to use your username."}
+
+    def __init__(self, *args, subscriber, **kwargs):
+        self.subscriber = subscriber
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("email", subscriber.user.email)
+        initial.setdefault("weekly_issue", subscriber.weekly_issue)
+        super().__init__(*args, **kwargs)
+        self.order_fields(["display_name", "email", "weekly_issue", "notify_replies"])
 
     def clean_display_name(self):
         return without_bidi_controls(self.cleaned_data["display_name"]).strip()
+
+    def save(self, commit=True):
+        profile = super().save(commit)
+        subscriber = self.subscriber
+        if self.cleaned_data["weekly_issue"] != subscriber.weekly_issue:
+            subscriber.weekly_issue = self.cleaned_data["weekly_issue"]
+            subscriber.unsubscribed_at = None if subscriber.weekly_issue else timezone.now()
+        self.new_email = ""
+        email = self.cleaned_data["email"].strip()
+        if email and not same_address(email, subscriber.user.email):
+            subscriber.pending_email = self.new_email = email
+        subscriber.save()
+        return profile
 
 
 def _next_url(request):
@@ -172,7 +219,8 @@ def _mail(request, template, recipient, context):
         "base": request.build_absolute_uri("/")[:-1],
     }
     subject, _, body = render_to_string(template, context).partition("\n\n")
-    send_mail(subject.strip(), body, None, [recipient])
+    # Sent by the worker (newsletter.tasks), never inside this request.
+    tasks.enqueue(tasks.send_email, subject.strip(), body, recipient)
 
 
 def _send_sign_up_mail(request, form, next_url):
@@ -189,7 +237,12 @@ def _send_sign_up_mail(request, form, next_url):
             existing = form.save(commit=False)
             existing.is_active = False
             existing.save()
-            Profile.objects.create(user=existing, display_name=form.cleaned_data["display_name"].strip())
+            Profile.objects.create(
+                user=existing,
+                display_name=form.cleaned_data["display_name"].strip(),
+                notify_replies=form.cleaned_data["notify_replies"],
+            )
+            Subscriber.objects.create(user=existing, weekly_issue=form.cleaned_data["weekly_issue"])
     uid = urlsafe_base64_encode(force_bytes(existing.pk))
     link = reverse("signup_activate", args=[uid, default_token_generator.make_token(existing)])
     if next_url:
@@ -246,8 +299,13 @@ def signup_activate(request, uidb64, token):
         raise Http404("This activation link is not valid.") from None
     if not default_token_generator.check_token(user, token):
         raise Http404("This activation link is not valid or has expired.")
-    user.is_active = True
-    user.save(update_fields=["is_active"])
+    with transaction.atomic():
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        # The link reached the address: it is verified.
+        subscriber, _ = Subscriber.objects.get_or_create(user=user)
+        subscriber.mark_verified(user.email)
+        subscriber.save()
     login(request, user, backend="newsboard.signin.ProfileModelBackend")
     messages.success(request, "Welcome! Your account is ready.")
     # A plain redirect: redirect() would try a bare word like "hide" as a view name (a 500).
@@ -259,9 +317,22 @@ class ThrottledPasswordResetForm(PasswordResetForm):
     """Django's reset form, sending at most a few emails an hour to one mailbox (silently: the
     answer never tells whether the address has an account)."""
 
-    def send_mail(self, *args, **kwargs):
-        if not _limited(self.request, "reset-mail", _mailbox(self.cleaned_data["email"]), self.per_mailbox):
-            super().send_mail(*args, **kwargs)
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        if _limited(self.request, "reset-mail", _mailbox(self.cleaned_data["email"]), self.per_mailbox):
+            return
+        # Django's own rendering; the sending is the worker's (newsletter.tasks).
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        html = render_to_string(html_email_template_name, context) if html_email_template_name else None
+        tasks.enqueue(tasks.send_email, subject, body, to_email, html=html)
 
 
 class ThrottledPasswordResetView(PasswordResetView):
@@ -284,16 +355,53 @@ class ThrottledPasswordResetView(PasswordResetView):
         return super().post(request, *args, **kwargs)
 
 
+def _base(request):
+    return request.build_absolute_uri("/")[:-1]
+
+
 @login_required
 def account_settings(request):
-    """Display name and reply notifications.
+    """Display name, email address, the weekly issue and reply notifications.
 
-    Template: ``registration/account_settings.html``. Context: ``form``.
+    Template: ``registration/account_settings.html``. Context: ``form``, ``subscriber``.
     """
     profile, _ = Profile.objects.get_or_create(user=request.user)
-    form = ProfileForm(request.POST or None, instance=profile)
+    subscriber, _ = Subscriber.objects.select_related("user").get_or_create(user=request.user)
+    form = ProfileForm(request.POST or None, instance=profile, subscriber=subscriber)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Your settings are saved.")
+        if form.new_email:
+            if not _limited(
+                request,
+                "verify-mail",
+                _mailbox(form.new_email),
+                settings.NEWSBOARD_ACCOUNT_EMAILS_PER_ADDRESS,
+            ):
+                send_verification(request.user, form.new_email, base=_base(request))
+            messages.success(
+                request,
+                f"Your settings are saved. Open the link we sent to {form.new_email} to start using it; "
+                "until then email goes to your current address.",
+            )
+        else:
+            messages.success(request, "Your settings are saved.")
         return redirect("account_settings")
-    return render(request, "registration/account_settings.html", {"form": form})
+    return render(request, "registration/account_settings.html", {"form": form, "subscriber": subscriber})
+
+
+@login_required
+@require_POST
+def send_verification_link(request):
+    """Send (again) the link that verifies the account's address, or the new one waiting."""
+    subscriber, _ = Subscriber.objects.select_related("user").get_or_create(user=request.user)
+    email = subscriber.pending_email or request.user.email
+    if not email or (subscriber.is_verified and not subscriber.pending_email):
+        return redirect("account_settings")
+    if _limited(request, "verify-mail", _mailbox(email), settings.NEWSBOARD_ACCOUNT_EMAILS_PER_ADDRESS):
+        messages.error(
+            request, "A few links were already sent to that address this hour. Please wait and try again."
+        )
+    else:
+        send_verification(request.user, email, base=_base(request))
+        messages.success(request, f"We sent a link to {email}. Open it to confirm the address.")
+    return redirect("account_settings")

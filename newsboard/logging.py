@@ -22,11 +22,20 @@ request_logger = logging.getLogger("newsboard.requests")
 SECRET_KEYS = re.compile(r"token|key|secret|pass|sig|auth|code|session|csrf", re.IGNORECASE)
 # What django.contrib.auth's token generator makes: a base-36 timestamp, a dash, a hex HMAC.
 DJANGO_TOKEN = re.compile(r"\b[0-9a-z]{1,13}-[0-9a-f]{20,}\b")
+# What django.core.signing makes (the newsletter's unsubscribe and verification links): a payload,
+# a base-62 timestamp and a signature, joined by colons. Redacted wherever it appears, so a link
+# that never reached its view (a missing slash redirected, a 400 logged by Django) leaks nothing.
+SIGNED_TOKEN = re.compile(r"[A-Za-z0-9_\-.]{2,}:[0-9A-Za-z]{4,}:[A-Za-z0-9_\-]{20,}")
 REDACTED = "[redacted]"
 # Attributes every LogRecord has; anything else was passed with extra= and is logged.
 _RECORD_FIELDS = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 # Django attaches the request object to its error records; it may hold POST data.
 _NEVER_LOGGED = {"request", "args"}
+
+
+def scrub(text):
+    """``text`` with anything shaped like a token replaced."""
+    return SIGNED_TOKEN.sub(REDACTED, DJANGO_TOKEN.sub(REDACTED, text))
 
 
 class JsonFormatter(logging.Formatter):
@@ -37,12 +46,12 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": DJANGO_TOKEN.sub(REDACTED, record.getMessage()),
+            "message": scrub(record.getMessage()),
         }
         for name, value in vars(record).items():
             if name not in _RECORD_FIELDS and name not in _NEVER_LOGGED and not name.startswith("_"):
                 value = value if isinstance(value, int | float | bool | None) else str(value)
-                entry[name] = DJANGO_TOKEN.sub(REDACTED, value) if isinstance(value, str) else value
+                entry[name] = scrub(value) if isinstance(value, str) else value
         if record.exc_info:
             entry["traceback"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
@@ -79,7 +88,7 @@ def redacted_path(request):
     for name, value in match.kwargs.items() if match else ():
         if SECRET_KEYS.search(name) and str(value):
             path = path.replace(f"/{value}", f"/{REDACTED}")
-    return DJANGO_TOKEN.sub(REDACTED, path)
+    return scrub(path)
 
 
 def _user_id(request):

@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "taggit",
     "axes",
     "items",
+    # After items (its admin extends the issue's), before django_tasks_db (its db_worker wraps theirs).
+    "newsletter",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -266,6 +269,38 @@ MAILERS = {
 }
 del EMAIL_HOST
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsboard@localhost")
+
+# Background work: Django's Tasks framework with a queue in the database (django-tasks-db), run by
+# `manage.py db_worker` (bin/serve starts one; DEPLOY.md runs it as its own process). Every email
+# is sent by it, never inside a request. TASKS_BACKEND=immediate runs tasks in the process that
+# enqueues them (no worker; emails then go inside requests again: for a quick try only).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("TASKS_BACKEND", "") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+# The weekly issue by email (newsletter/). Rates are for the whole board: messages a second,
+# shared by NEWSLETTER_SENDERS sending tasks (one per worker that should send at once), and
+# messages on one SMTP connection before it is closed and opened again.
+NEWSLETTER_MESSAGES_PER_SECOND = float(os.environ.get("NEWSLETTER_MESSAGES_PER_SECOND", "") or 10)
+NEWSLETTER_MESSAGES_PER_CONNECTION = env_int("NEWSLETTER_MESSAGES_PER_CONNECTION", 100)
+NEWSLETTER_SENDERS = env_int("NEWSLETTER_SENDERS", 2)
+# A message the server could not take (4xx, down, timed out) is tried again after 60 s, 120 s,
+# 240 s ... (at most an hour apart), this many attempts in all; a 5xx refusal stops at once.
+NEWSLETTER_RETRY_SECONDS = env_int("NEWSLETTER_RETRY_SECONDS", 60)
+NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 8)
+# A delivery left "sending" this long belongs to a worker that died (see newsletter/delivery.py).
+NEWSLETTER_STALE_SECONDS = env_int("NEWSLETTER_STALE_SECONDS", 300)
+# How often each worker looks for scheduled issues that went live and deliveries with no task.
+NEWSLETTER_SWEEP_SECONDS = env_int("NEWSLETTER_SWEEP_SECONDS", 60)
+# An issue published with a time further back than this is a backfill, not news: not mailed.
+NEWSLETTER_BACKFILL_HOURS = env_int("NEWSLETTER_BACKFILL_HOURS", 24)
+NEWSLETTER_UNSUBSCRIBE_LINK_DAYS = env_int("NEWSLETTER_UNSUBSCRIBE_LINK_DAYS", 365)
+NEWSLETTER_VERIFY_LINK_HOURS = env_int("NEWSLETTER_VERIFY_LINK_HOURS", 72)
 
 # Uploaded images: bytes and pixels, the second guarding against decompression bombs.
 NEWSBOARD_MAX_UPLOAD_BYTES = env_int("NEWSBOARD_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)

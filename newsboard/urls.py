@@ -25,6 +25,8 @@ urlpatterns = [
     path("accounts/activate/<uidb64>/<token>/", accounts.signup_activate, name="signup_activate"),
     path("accounts/password_reset/", accounts.ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("accounts/settings/", accounts.account_settings, name="account_settings"),
+    path("accounts/verify-email/send/", accounts.send_verification_link, name="send_verification_link"),
+    path("accounts/", include("newsletter.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("items.urls")),
     path("favicon.ico", webapp.favicon, name="favicon"),

@@ -17,6 +17,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STATIC_ROOT = tempfile.mkdtemp(prefix="newsboard-test-static-")
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Tasks run where they are enqueued, so most tests see their emails at once; the newsletter tests
+# also run the database backend with a real `db_worker` process (tests/newsletter_support.py).
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 # SQLite tests use a file, not memory: the live-server tests then exercise real concurrent
 # connections (WAL, IMMEDIATE transactions, busy timeout) as the production server does.

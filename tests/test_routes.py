@@ -120,6 +120,17 @@ ROUTES = {
     "signup_done": ("GET", lambda c: reverse("signup_done"), (200, 200, 200)),
     "signup_activate": ("GET", lambda c: reverse("signup_activate", args=["MQ", "1-ab"]), (404, 404, 404)),
     "account_settings": ("GET", lambda c: reverse("account_settings"), (SIGN_IN, 200, 200)),
+    "send_verification_link": ("POST", lambda c: reverse("send_verification_link"), (SIGN_IN, 302, 302)),
+    "newsletter:unsubscribe": (
+        "GET",
+        lambda c: reverse("newsletter:unsubscribe", args=["MQ:1vX:forged"]),
+        (400, 400, 400),
+    ),
+    "newsletter:verify_email": (
+        "GET",
+        lambda c: reverse("newsletter:verify_email", args=["MQ:1vX:forged"]),
+        (400, 400, 400),
+    ),
     "login": ("GET", lambda c: reverse("login"), (200, 200, 200)),
     "logout": ("GET", lambda c: reverse("logout"), (405, 405, 405)),
     "password_change": ("GET", lambda c: reverse("password_change"), (SIGN_IN, 200, 200)),

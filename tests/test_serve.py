@@ -178,3 +178,35 @@ def test_development_mode_is_the_opt_in(tmp_path, args, debug):
     assert status == 404
     assert "URLconf" in body, "--dev shows Django's debug page with the URL patterns"
     assert not (tmp_path / "secret_key").exists(), "development needs no secret key"
+
+
+def children(pid):
+    """``{pid: command line}`` of the processes whose parent is ``pid``."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def test_the_email_worker_runs_beside_the_server_and_stops_with_it(tmp_path):
+    server = Served(serve_env(tmp_path, free_port()), tmp_path)
+    try:
+        server.wait_until_up()
+        started = children(server.process.pid)
+        workers = [pid for pid, command in started.items() if "db_worker" in command]
+        assert workers, f"no db_worker beside the server: {started}"
+        assert any("gunicorn" in command for command in started.values())
+    finally:
+        server.stop()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in started):
+        time.sleep(0.2)
+    assert not [
+        pid
+        for pid in started
+        if Path(f"/proc/{pid}/cmdline").exists() and Path(f"/proc/{pid}/cmdline").read_bytes()
+    ], "the server and worker stop with bin/serve"
