@@ -362,9 +362,10 @@ def lecture_hall(args, values):
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.test import Client
+    from django.urls import resolve
 
     from bench import hall, scales
-    from items.models import Comment, Discussion
+    from items.models import Comment, Discussion, NewsItem, ReadMark
     from items.services import discussion_refresh_counts
 
     users = get_user_model().objects.filter(username__startswith="bench-student-").order_by("username")
@@ -385,12 +386,16 @@ def lecture_hall(args, values):
         f"{args.hall_seconds:.0f} s while the others keep reading…",
         flush=True,
     )
+    item = NewsItem.objects.get(pk=resolve(values["item"]).kwargs["pk"])
+    marks = ReadMark.objects.filter(item=item, student__username__startswith="bench-student-")
+    marks.delete()
     since = datetime.datetime.now(datetime.UTC)
     run = hall.lecture(
         args.port,
         issue_path=values["issue"],
         css_path=css,
         discussion_path=values["discussion"],
+        item_path=values["item"],
         students=students,
         posters=args.hall_posters,
         password=scales.STUDENT_PASSWORD if args.hall_sign_in == "login" else None,
@@ -401,6 +406,8 @@ def lecture_hall(args, values):
     names = {values["issue"]: "issue", values["discussion"]: "discussion", css: "css"}
     with open(log_path(args.port)) as log:
         in_worker = hall.server_times(log, since, datetime.datetime.now(datetime.UTC), names)
+    read_marks = marks.count()
+    marks.delete()
     found = Comment.objects.filter(body__startswith=f"Lecture hall {run.marker}:")
     stored = found.count()
     # Leave the data as built, so the next run measures the same pages.
@@ -420,6 +427,8 @@ def lecture_hall(args, values):
         "post_errors": [e for e in errors if not e.startswith(("read:", "poll:"))],
         "students": len(students),
         "posters": posters,
+        "read_marks": read_marks,
+        "item_path": values["item"],
         "posted": len(run.posted),
         "stored": stored,
         "seen": len(run.seen),
@@ -520,7 +529,9 @@ def write_results(
             f"{len(hall_result.get('poll_errors', []))} polling, {len(hall_result['post_errors'])} posting. "
             # Accepted but not stored is a lost comment; stored but not confirmed is a post
             # whose answer came after the client gave up (it counts as an error, not a loss).
-            f"Lost comments: {max(0, hall_result['posted'] - hall_result['stored'])}.",
+            f"Lost comments: {max(0, hall_result['posted'] - hall_result['stored'])}. "
+            f"Each student also opened {hall_result.get('item_path', 'an item')} after the issue: "
+            f"{hall_result.get('read_marks', 0)} read marks written for {hall_result['students']} students.",
             "",
             report.hall_table(hall_result["timings"]),
             "",

@@ -168,6 +168,7 @@ def lecture(
     issue_path,
     css_path,
     discussion_path,
+    item_path=None,
     students,
     posters,
     password=None,
@@ -177,7 +178,8 @@ def lecture(
     poll=10.0,
     marker=None,
 ):
-    """Run the class; returns a Hall.
+    """Run the class; returns a Hall. With an ``item_path`` each student also opens that item
+    after the issue (which marks it read for them).
 
     ``students`` is a list of (username, cookies of a signed-in session). ``posters`` of them,
     spread through the list, post one at a time over ``window`` seconds; the others reread the
@@ -219,6 +221,9 @@ def lecture(
         until(started + arrive_within * n / count)
         read(browser, "issue", issue_path)
         read(browser, "css", css_path)
+        if item_path:
+            # Opening an item marks it read: 300 students write their marks within 10 s.
+            read(browser, "item", item_path)
         html = read(browser, "discussion", discussion_path)
         match = LIVE_URL.search(html) if poll else None
         live = urljoin(discussion_path, unescape(match.group(1))) if match else None

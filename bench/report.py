@@ -161,6 +161,11 @@ def targets(rows, hall=None, *, warm=True):
         results += [
             ("lecture hall: 0 errors", str(errors), errors == 0),
             (
+                "lecture hall: every student's read mark written",
+                f"{hall.get('read_marks', 0)} of {hall['students']}",
+                hall.get("read_marks", 0) == hall["students"],
+            ),
+            (
                 "lecture hall: 0 lost (posts accepted = comments stored)",
                 f"{hall['posted']} accepted, {hall['stored']} stored",
                 lost == 0 and hall["posted"] > 0,

@@ -222,7 +222,10 @@ def test_warm_targets_are_not_judged_on_a_run_with_the_caches_off():
 def hall_result(**changes):
     return {
         "read_errors": [],
+        "poll_errors": [],
         "post_errors": [],
+        "students": 300,
+        "read_marks": 300,
         "posted": 100,
         "stored": 100,
         "seen": 100,
@@ -239,6 +242,8 @@ def hall_result(**changes):
         ({"stored": 99}, {"lecture hall: 0 lost (posts accepted = comments stored)"}),
         ({"timings": {"reads (all)": {"p99_ms": 101.0}}}, {"lecture hall: reads p99 ≤ 100 ms"}),
         ({"seen": 99}, {"lecture hall: each poster sees their comment on the next page"}),
+        ({"poll_errors": ["poll: live: → 502"]}, {"lecture hall: 0 errors"}),
+        ({"read_marks": 299}, {"lecture hall: every student's read mark written"}),
         (
             {"posted": 0, "stored": 0, "seen": 0},
             {

@@ -21,7 +21,7 @@ def sign_up(page, base_url, username):
     page.fill("#id_password1", "a-long-Unusual-passphrase-42")
     page.fill("#id_password2", "a-long-Unusual-passphrase-42")
     page.fill("#id_display_name", username.title())
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_selector("text=Check your email")
     # The live server runs in this process, so its emails land in Django's test outbox.
     [message] = [m for m in mail.outbox if m.to == [f"{username}@example.edu"]]
