@@ -2,10 +2,14 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import path
-from django.utils.html import format_html
+from django.utils import timezone
+from taggit.forms import TagWidget
+from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from items import admin_recap, images, services
 from items.models import (
@@ -24,8 +28,52 @@ from items.models import (
 )
 
 
+def item_with_week(item):
+    """An item named with its week, for pickers that list items of many weeks."""
+    return f"{item.issue.issue_date:%a %-d %b %Y} · {item}"
+
+
+class ItemAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete, naming each news item with its week (the insight evidence and
+    discussion pickers list items of the whole term)."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, NewsItem):
+            result["text"] = item_with_week(obj)
+        return result
+
+
+class TagNamesInput(TagWidget):
+    """Topic tags as comma-separated text, suggesting the board's existing tags from the page's
+    ``<datalist id="tag-names">`` (``admin/items/_tag_names.html``); static/js/admin-tags.js
+    suggests them for the tag being typed after a comma too."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"list": "tag-names", "autocomplete": "off", **(attrs or {})})
+
+    class Media:
+        js = ["js/admin-tags.js"]
+
+
+class TagSuggestionsMixin:
+    """Gives the change form the board's tag names, for ``TagNamesInput``'s datalist."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        names = Tag.objects.order_by("name").values_list("name", flat=True)
+        return super().changeform_view(
+            request, object_id, form_url, {**(extra_context or {}), "tag_names": names}
+        )
+
+
 class PositionedItemForm(forms.ModelForm):
     """An item row in its issue: uniqueness of its number is checked by the formset."""
+
+    class Meta:
+        widgets = {
+            "tags": TagNamesInput,
+            "summary": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def validate_constraints(self):
         exclude = self._get_validation_exclusions() | {"position"}
@@ -61,28 +109,67 @@ class NewsItemInline(admin.TabularInline):
     model = NewsItem
     form = PositionedItemForm
     formset = PositionedItemFormSet
-    fields = ["position", "category", "title", "link", "source", "edit_link"]
-    readonly_fields = ["edit_link"]
+    # Pictures and the excerpt are on the item's own page ("Change" above each row); the row
+    # holds what an instructor writes for every item, and fits the screen (static/css/admin.css).
+    fields = ["position", "category", "title", "link", "source", "tags", "summary"]
     autocomplete_fields = ["category"]
     extra = 1
     ordering = ["position"]
     show_change_link = True
 
-    @admin.display(description="Media, tags, excerpt")
-    def edit_link(self, obj):
-        if not obj.pk:
-            return "Save first, then edit the item for media and tags."
-        return format_html("{} picture(s), {} tag(s)", obj.media.count(), obj.tags.count())
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+
+class WeeklyIssueForm(forms.ModelForm):
+    """The issue's own fields; "Published at" explains itself for the issue's state and is
+    checked here, so its error shows at the field rather than above the form."""
+
+    PUBLISH_HELP = (
+        "When students can see it, once Status is Published: leave empty to publish when you "
+        "save, or give a future time to schedule it."
+    )
+    PUBLISHED_HELP = (
+        "Students have seen it since this time. A future time hides it until then; to withdraw "
+        "it, set Status to Draft."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.was_public = self.instance.pk is not None and self.instance.is_public
+        if "published_at" in self.fields:
+            self.fields["published_at"].help_text = (
+                self.PUBLISHED_HELP if self.was_public else self.PUBLISH_HELP
+            )
+
+    def clean(self):
+        data = super().clean()
+        publishing = data.get("status") == WeeklyIssue.Status.PUBLISHED
+        if publishing and not data.get("published_at") and "published_at" not in self.errors:
+            if self.was_public:
+                self.add_error(
+                    "published_at",
+                    "Students have seen this issue: keep its publish time, or set Status to Draft "
+                    "to withdraw it.",
+                )
+            else:
+                data["published_at"] = timezone.now()
+        return data
 
 
 @admin.register(WeeklyIssue)
-class WeeklyIssueAdmin(admin.ModelAdmin):
+class WeeklyIssueAdmin(TagSuggestionsMixin, admin.ModelAdmin):
+    form = WeeklyIssueForm
     list_display = ["__str__", "issue_date", "status", "published_at", "public_state", "item_count"]
     list_filter = ["status"]
     search_fields = ["title", "introduction", "items__title"]
     date_hierarchy = "issue_date"
     inlines = [NewsItemInline]
     actions = ["publish", "unpublish", "export_markdown"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     fieldsets = [
         (None, {"fields": ["title", "issue_date", "introduction"]}),
         (
@@ -162,7 +249,7 @@ class MediaInline(admin.StackedInline):
 
 
 @admin.register(NewsItem)
-class NewsItemAdmin(admin.ModelAdmin):
+class NewsItemAdmin(TagSuggestionsMixin, admin.ModelAdmin):
     list_display = ["title", "issue", "position", "category", "tag_list"]
     list_filter = ["issue__status", "category", "issue", "tags"]
     list_select_related = ["issue", "category"]
@@ -178,8 +265,11 @@ class NewsItemAdmin(admin.ModelAdmin):
         ),
     ]
 
+    formfield_overrides = {TaggableManager: {"widget": TagNamesInput}}
+
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("tags")
+        # Also what the autocomplete lists: each item is named with its week and category.
+        return super().get_queryset(request).select_related("issue", "category").prefetch_related("tags")
 
     @admin.display(description="Tags")
     def tag_list(self, obj):
@@ -205,6 +295,13 @@ class InsightAdmin(admin.ModelAdmin):
     list_filter = ["is_published"]
     search_fields = ["headline", "body"]
     autocomplete_fields = ["evidence"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "evidence":
+            field.queryset = field.queryset.select_related("issue", "category")
+            field.label_from_instance = item_with_week
+        return field
 
 
 @admin.register(Discussion)

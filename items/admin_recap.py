@@ -13,8 +13,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from items import services
+from items.models import WeeklyIssue
 from items.recap import RecapError, default_term_start, export_recap, parse_recap, recap_from_issues
 
 MAX_UPLOAD_BYTES = 1_000_000
@@ -122,10 +124,26 @@ def confirm_import(request, form, recap, plan):
     except ValidationError as error:
         messages.error(request, "; ".join(error.messages))
         return False
+    issues = WeeklyIssue.objects.filter(issue_date__in=[issue.date for issue in recap.issues])
+    links = format_html_join(
+        ", ",
+        '<a href="{}">{}</a>',
+        (
+            (reverse("admin:items_weeklyissue_change", args=[issue.pk]), issue)
+            for issue in issues.order_by("issue_date")
+        ),
+    )
     messages.success(
         request,
-        f"Imported {counts['issues']} new draft issue(s), updated {counts['issues_updated']}, "
-        f"{counts['items']} item(s), {counts['categories']} new categories, {counts['insights']} insight(s).",
+        format_html(
+            "Imported {} new draft issue(s), updated {}, {} item(s), {} new categories, {} insight(s): {}.",
+            counts["issues"],
+            counts["issues_updated"],
+            counts["items"],
+            counts["categories"],
+            counts["insights"],
+            links,
+        ),
     )
     return True
 

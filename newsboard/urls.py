@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from items.admin import ItemAutocompleteJsonView
 from items.caching import shows_board
 from items.sitemaps import SITEMAPS
 from newsboard import accounts, health, outage, webapp
@@ -18,6 +19,13 @@ admin.site.index_title = "Curate the board"
 handler500 = outage.server_error
 
 urlpatterns = [
+    # The admin's own autocomplete address, answered by a view that names each news item with its
+    # week (items/admin.py); it comes first, so the admin's widgets reach it.
+    path(
+        "admin/autocomplete/",
+        admin.site.admin_view(ItemAutocompleteJsonView.as_view(admin_site=admin.site)),
+        name="admin_autocomplete",
+    ),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/signup/", accounts.signup, name="signup"),

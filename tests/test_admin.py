@@ -1,5 +1,7 @@
 """The instructor's admin, driven through its forms the way a browser posts them."""
 
+import datetime
+
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,6 +13,7 @@ from tests.admin_forms import issue_form, item_form, media_row
 from tests.factories import (
     CategoryFactory,
     CommentFactory,
+    InsightFactory,
     MediaFactory,
     NewsItemFactory,
     WeeklyIssueFactory,
@@ -369,3 +372,106 @@ def test_the_moderation_history_shows_in_the_admin(instructor_client, instructor
     delete = reverse("admin:items_moderationaction_delete", args=[action.pk])
     assert instructor_client.post(delete, {"post": "yes"}).status_code == 403
     assert ModerationAction.objects.exists()
+
+
+def item_row(item, **fields):
+    row = {
+        "id": str(item.pk),
+        "issue": str(item.issue.pk),
+        "position": str(item.position),
+        "category": str(item.category.pk),
+        "title": item.title,
+        "link": item.link,
+        "source": item.source,
+        "tags": ", ".join(item.tags.names()),
+        "summary": item.summary,
+    }
+    return row | fields
+
+
+def test_instructor_adds_tags_and_a_summary_without_leaving_the_issue(instructor_client):
+    vision = CategoryFactory(label="Vision")
+    issue = WeeklyIssueFactory(draft=True)
+    item = NewsItemFactory(issue=issue, position=1, category=vision, tags=["cnn"])
+    new_row = {"position": "2", "category": str(vision.pk), "title": "PlaNet", "link": "", "source": "Google"}
+    rows = [
+        item_row(item, tags="cnn, geolocation", summary="Where was this photo taken?"),
+        new_row | {"tags": "geolocation, datasets", "summary": "A CNN guesses the place."},
+    ]
+    url = reverse("admin:items_weeklyissue_change", args=[issue.pk])
+    response = instructor_client.post(url, issue_form(issue.issue_date.isoformat(), items=rows, initial=1))
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    first, second = issue.items.order_by("position")
+    assert (sorted(first.tags.names()), first.summary) == (
+        ["cnn", "geolocation"],
+        "Where was this photo taken?",
+    )
+    assert (sorted(second.tags.names()), second.summary) == (
+        ["datasets", "geolocation"],
+        "A CNN guesses the place.",
+    )
+    page = instructor_client.get(url).content.decode()
+    assert "Where was this photo taken?</textarea>" in page and 'value="cnn, geolocation"' in page
+
+
+@pytest.mark.parametrize("page", ["weeklyissue", "newsitem"])
+def test_tag_fields_suggest_the_boards_existing_tags(instructor_client, page):
+    item = NewsItemFactory(tags=["reinforcement-learning", "robots"])
+    target = item.issue if page == "weeklyissue" else item
+    html = instructor_client.get(reverse(f"admin:items_{page}_change", args=[target.pk])).content.decode()
+    assert (
+        '<datalist id="tag-names"><option value="reinforcement-learning"></option>'
+        '<option value="robots"></option></datalist>'
+    ) in html
+    assert 'list="tag-names"' in html and "/static/js/admin-tags.js" in html
+
+
+def test_the_evidence_picker_names_each_items_week(instructor_client):
+    issue = WeeklyIssueFactory(issue_date=datetime.date(2020, 9, 25))
+    robots = NewsItemFactory(
+        issue=issue, position=2, category=CategoryFactory(label="Robotics"), title="Curling robots"
+    )
+    found = instructor_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "items", "model_name": "insight", "field_name": "evidence", "term": "curling"},
+    ).json()["results"]
+    assert found == [{"id": str(robots.pk), "text": "Fri 25 Sep 2020 · 2. (Robotics) Curling robots"}]
+    insight = InsightFactory()
+    insight.evidence.set([robots])
+    page = instructor_client.get(reverse("admin:items_insight_change", args=[insight.pk])).content.decode()
+    assert (
+        f'<option value="{robots.pk}" selected>Fri 25 Sep 2020 · 2. (Robotics) Curling robots</option>'
+        in page
+    )
+
+
+def test_published_at_explains_itself_and_empty_publishes_a_draft_now(instructor_client):
+    page = instructor_client.get(reverse("admin:items_weeklyissue_add")).content.decode()
+    assert "leave empty to publish when you save" in page
+    response = instructor_client.post(reverse("admin:items_weeklyissue_add"), issue_form(status="published"))
+    assert response.status_code == 302
+    assert WeeklyIssue.objects.get().is_public
+
+
+def test_an_already_published_issue_keeps_its_publish_time_with_the_error_at_the_field(instructor_client):
+    issue = WeeklyIssueFactory()
+    url = reverse("admin:items_weeklyissue_change", args=[issue.pk])
+    page = instructor_client.get(url).content.decode()
+    assert "Students have seen it since this time" in page and "Leave empty to publish now" not in page
+    response = instructor_client.post(url, issue_form(issue.issue_date.isoformat(), status="published"))
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert list(form.errors) == ["published_at"]
+    assert "keep its publish time" in form.errors["published_at"][0]
+    issue.refresh_from_db()
+    assert issue.is_public
+
+
+def test_clearing_a_scheduled_issues_time_publishes_it_now(instructor_client):
+    issue = WeeklyIssueFactory(scheduled=True)
+    url = reverse("admin:items_weeklyissue_change", args=[issue.pk])
+    assert "leave empty to publish when you save" in instructor_client.get(url).content.decode()
+    response = instructor_client.post(url, issue_form(issue.issue_date.isoformat(), status="published"))
+    assert response.status_code == 302
+    issue.refresh_from_db()
+    assert issue.is_public

@@ -74,6 +74,15 @@ def test_paste_preview_confirm_creates_a_draft(instructor_client):
     assert issue.issue_date == datetime.date(2020, 10, 9) and issue.status == WeeklyIssue.Status.DRAFT
     assert [item.category.label for item in issue.items.all()] == ["ML", "Vision"]
     assert Category.objects.filter(label="Vision").exists()
+    change_url = reverse("admin:items_weeklyissue_change", args=[issue.pk])
+    assert messages_of(done) == [
+        "Imported 1 new draft issue(s), updated 0, 2 item(s), 1 new categories, 0 insight(s): "
+        f'<a href="{change_url}">ML Weekly (Fri 9 Oct 2020)</a>.'
+    ]
+    changelist = instructor_client.get(done["Location"]).content.decode()
+    assert f'<a href="{change_url}">ML Weekly (Fri 9 Oct 2020)</a>' in changelist, (
+        "the link is a link, not text"
+    )
 
 
 def test_a_recap_changed_after_its_preview_is_previewed_again(instructor_client):

@@ -147,6 +147,9 @@ ROUTES = {
     "sitemap": ("GET", lambda c: reverse("sitemap"), (200, 200, 200)),
     "robots": ("GET", lambda c: reverse("robots"), (200, 200, 200)),
     "favicon": ("GET", lambda c: reverse("favicon"), (301, 301, 301)),
+    # The admin's autocomplete (items.admin.ItemAutocompleteJsonView): the admin's sign-in for
+    # anyone not staff; a request that names no field is refused.
+    "admin_autocomplete": ("GET", lambda c: reverse("admin_autocomplete"), (302, 302, 403)),
     "manifest": ("GET", lambda c: reverse("manifest"), (200, 200, 200)),
 }
 

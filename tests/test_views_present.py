@@ -84,23 +84,30 @@ def test_the_deck_follows_the_course_rhythm(client, week, django_assert_max_num_
     assert "<script>" not in page and "style=" not in page
 
 
-def test_closing_slide_has_a_qr_code_to_the_open_discussion(client, week):
-    open_discussion = DiscussionFactory(slug="open-discussion", prompt="Where will ML take you?")
+def test_closing_slide_has_a_qr_code_to_the_weeks_own_discussion(client, week):
+    DiscussionFactory(slug="open-discussion", prompt="Where will ML take you?")
     page = client.get(present_url(week)).content.decode()
-    target = "http://testserver" + open_discussion.get_absolute_url()
+    target = "http://testserver" + reverse("items:issue_discussion", kwargs={"slug": week.slug})
     closing = page.split('class="slide slide-closing"')[1]
     assert re.search(r"<svg[^>]*class=\"qr-code\"", closing)
     assert f'<a class="qr-target" href="{target}">{target}</a>' in closing
-    assert "Where will ML take you?" in closing
+    assert "What stood out for you this week?" in closing and "Where will ML take you?" not in closing
+    # The first scan makes the week's discussion and lands on it.
+    landed = client.get(target.removeprefix("http://testserver"), follow=True)
+    assert landed.status_code == 200
+    assert landed.redirect_chain[-1][0] == Discussion.objects.get(issue=week).get_absolute_url()
 
 
-def test_the_issues_own_discussion_wins_and_a_missing_one_falls_back(client, week):
+def test_the_issues_own_discussion_wins_and_a_hidden_one_falls_back_to_the_open_discussion(client, week):
+    open_discussion = DiscussionFactory(slug="open-discussion", prompt="Where will ML take you?")
     own = DiscussionFactory(issue=week, slug="week-of-sept-25", prompt="This week?")
     page = client.get(present_url(week)).content.decode()
     assert f'href="http://testserver{own.get_absolute_url()}"' in page and "This week?" in page
-    Discussion.objects.all().delete()
+    own.is_hidden = True
+    own.save()
     page = client.get(present_url(week)).content.decode()
-    assert 'href="http://testserver/discussion/open-discussion/"' in page
+    assert f'href="http://testserver{open_discussion.get_absolute_url()}"' in page
+    assert "Where will ML take you?" in page and "This week?" not in page
 
 
 def test_the_page_makes_no_external_requests(client, week):

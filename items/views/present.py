@@ -16,6 +16,7 @@ from django.utils.cache import add_never_cache_headers
 
 from items.models import Discussion, Insight, WeeklyIssue
 from items.recap import export_recap, format_date, recap_from_issues
+from items.services import WEEK_PROMPT
 from items.views.issues import parse_date_or_none
 
 OPEN_DISCUSSION_SLUG = "open-discussion"
@@ -76,15 +77,16 @@ def insight_slides(insights):
     ]
 
 
-def closing_slide(request, discussion, title):
-    """The discussion prompt and a QR code (inline SVG, made here) for students' phones."""
-    if discussion is None:
+def closing_slide(request, discussion, title, *, path=None, prompt=None):
+    """The discussion prompt and a QR code (inline SVG, made here) for students' phones: to
+    ``discussion``, or to ``path`` with ``prompt``, or to the Open Discussion."""
+    if discussion is not None:
+        path, prompt = discussion.get_absolute_url(), discussion.prompt
+    elif path is None:
         path, prompt = (
             reverse("items:discussion_detail", kwargs={"slug": OPEN_DISCUSSION_SLUG}),
             DEFAULT_PROMPT,
         )
-    else:
-        path, prompt = discussion.get_absolute_url(), discussion.prompt
     url = request.build_absolute_uri(path)
     svg = segno.make(url, error="m").svg_inline(
         scale=8,
@@ -96,6 +98,22 @@ def closing_slide(request, discussion, title):
         title="QR code for the discussion page",
     )
     return Slide("closing", title=title, context={"prompt": prompt, "url": url, "qr_svg": svg})
+
+
+def week_closing_slide(request, issue):
+    """The closing slide of a week's deck: its QR code leads to the week's own discussion, made
+    on the first scan when it does not exist yet; to the Open Discussion only when an
+    instructor has closed the week's discussion to readers."""
+    # The week's discussion (whatever its state) and the Open Discussion: one query for both.
+    candidates = list(Discussion.objects.filter(Q(issue=issue) | Q(slug=OPEN_DISCUSSION_SLUG)))
+    own = next((d for d in candidates if d.issue_id == issue.pk), None)
+    if own is None:
+        path = reverse("items:issue_discussion", kwargs={"slug": issue.slug})
+        return closing_slide(request, None, "Discussion", path=path, prompt=WEEK_PROMPT)
+    if Discussion.objects.published().filter(pk=own.pk).exists():
+        return closing_slide(request, own, "Discussion")
+    fallback = next((d for d in candidates if d.slug == OPEN_DISCUSSION_SLUG and d is not own), None)
+    return closing_slide(request, fallback, "Discussion")
 
 
 def render_deck(request, title, groups, *, public):
@@ -116,10 +134,7 @@ def issue_present(request, slug):
     Template: ``items/present.html``. Context: ``deck_title``, ``groups``, ``slide_count``.
     """
     issue = get_visible_issue(request, slug)
-    # The issue's own discussion if it has one, else the Open Discussion: one query for both.
-    candidates = Discussion.objects.published().filter(Q(issue=issue) | Q(slug=OPEN_DISCUSSION_SLUG))
-    discussion = min(candidates, key=lambda d: d.issue_id != issue.pk, default=None)
-    groups = [issue_slides(issue), [closing_slide(request, discussion, "Discussion")]]
+    groups = [issue_slides(issue), [week_closing_slide(request, issue)]]
     return render_deck(request, issue_heading(issue), groups, public=issue.is_public)
 
 

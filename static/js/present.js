@@ -1,4 +1,5 @@
-// Present mode: one slide at a time, driven by the keyboard; the URL fragment keeps the place.
+// Present mode: one slide at a time, driven by the keyboard, a clicker or a click on the slide;
+// the URL fragment keeps the place.
 (function () {
   "use strict";
   var slides = Array.prototype.slice.call(document.querySelectorAll(".slide"));
@@ -29,15 +30,27 @@
     else if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen();
   }
 
+  function leaveFullscreen() {
+    if (document.fullscreenElement) document.exitFullscreen();
+  }
+
+  // The site link and the controls hide while the deck fills the screen (present.css).
+  document.addEventListener("fullscreenchange", function () {
+    document.documentElement.classList.toggle("deck-fullscreen", Boolean(document.fullscreenElement));
+  });
+
   var keys = {
     ArrowRight: function () { show(current + 1); },
+    ArrowDown: function () { show(current + 1); },
     " ": function () { show(current + 1); },
     PageDown: function () { show(current + 1); },
     ArrowLeft: function () { show(current - 1); },
+    ArrowUp: function () { show(current - 1); },
     PageUp: function () { show(current - 1); },
     Home: function () { show(0); },
     End: function () { show(slides.length - 1); },
     f: fullscreen,
+    Escape: leaveFullscreen,
   };
 
   document.addEventListener("keydown", function (event) {
@@ -50,6 +63,18 @@
     event.preventDefault();
     action();
   });
+
+  // A click on the slide advances, as in slide software; links, buttons and selected text keep
+  // their own meaning.
+  var deck = document.getElementById("deck");
+  if (deck) {
+    deck.addEventListener("click", function (event) {
+      if (event.button !== 0 || event.target.closest("a, button, input, textarea, summary")) return;
+      var selection = window.getSelection && window.getSelection();
+      if (selection && !selection.isCollapsed) return;
+      show(current + 1);
+    });
+  }
 
   if (controls) {
     controls.hidden = false;

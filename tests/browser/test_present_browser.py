@@ -6,6 +6,8 @@ import pytest
 
 from tests.factories import CategoryFactory, DiscussionFactory, NewsItemFactory, WeeklyIssueFactory
 
+expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed").expect
+
 # serialized_rollback restores the Instructors group (made by a migration) after the flush.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -65,9 +67,9 @@ def test_keyboard_steps_through_the_deck_in_the_courses_order(page, deck_url, li
     assert closing.get_attribute("id") == "slide-6"
     assert closing.locator("svg.qr-code").count() == 1
     target = closing.locator("a.qr-target")
-    assert target.get_attribute("href") == f"{live_server.url}/discussion/open-discussion/"
-    assert target.inner_text() == f"{live_server.url}/discussion/open-discussion/"
-    assert "Where will ML take you?" in closing.inner_text()
+    assert target.get_attribute("href") == f"{live_server.url}/issues/2020-09-25/discussion/"
+    assert target.inner_text() == f"{live_server.url}/issues/2020-09-25/discussion/"
+    assert "What stood out for you this week?" in closing.inner_text()
     assert all(url.startswith(live_server.url) for url in requests)
 
 
@@ -88,3 +90,31 @@ def test_without_javascript_the_deck_is_a_readable_page(browser, deck_url):
     tops = [page.locator(f"#slide-{n}").bounding_box()["y"] for n in (1, 5, 3, 6)]
     assert tops == sorted(tops)
     context.close()
+
+
+def test_arrow_keys_a_click_and_escape_as_a_presenter_uses_them(page, deck_url, live_server):
+    page.goto(deck_url)
+    page.keyboard.press("ArrowDown")
+    assert visible(page).get_attribute("id") == "slide-2"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    assert visible(page).get_attribute("id") == "slide-2"
+    visible(page).click(position={"x": 40, "y": 40})
+    assert visible(page).get_attribute("id") == "slide-3"
+    page.locator(".deck-controls [data-deck=prev]").click()
+    assert visible(page).get_attribute("id") == "slide-2", "a button does what it says, not also next"
+
+    site_link = page.locator(".deck-exit")
+    expect(site_link).to_be_visible()
+    page.keyboard.press("f")
+    page.wait_for_function("document.fullscreenElement !== null")
+    expect(site_link).to_be_hidden()
+    page.keyboard.press("Escape")
+    page.wait_for_function("document.fullscreenElement === null")
+    expect(site_link).to_be_visible()
+    assert visible(page).get_attribute("id") == "slide-2", "leaving full screen keeps the place"
+
+    page.keyboard.press("End")
+    page.locator("a.qr-target").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("ML Weekly")
+    assert page.url.startswith(f"{live_server.url}/discussion/week-2020-09-25/")
