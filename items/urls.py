@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from items import feeds
 from items.caching import shows_board
-from items.views import discussion, insights, issues, me, present, reading
+from items.views import discussion, insights, issues, me, present, reach, reading
 from items.views import items as item_views
 
 
@@ -49,6 +49,8 @@ urlpatterns = [
     path("items/<int:pk>/go/", reading.item_go, name="item_go"),
     path("items/<int:pk>/read/", reading.item_read, name="item_read"),
     path("me/", me.my_week, name="me"),
+    path("instructor/reach/", reach.reach_page, name="reach"),
+    path("instructor/reach.csv", reach.reach_csv, name="reach_csv"),
     path("items/", item_views.item_list, name="item_list"),
     path("tags/<slug:slug>/", item_views.tag_detail, name="tag_detail"),
     path("feeds/issues.rss", shows_board(feeds.IssuesFeed()), name="issues_feed"),
