@@ -8,6 +8,7 @@ from django.utils.text import slugify
 
 from items.demo import course
 from items.demo.placeholders import placeholder_png
+from items.demo.students import load_demo_students
 from items.models import Category, Discussion, Insight, Media, NewsItem, WeeklyIssue
 
 
@@ -18,7 +19,8 @@ def publish_time(date):
 
 @transaction.atomic
 def load_course():
-    """Create or update the deck's categories, issues, items, media, insights and discussion.
+    """Create or update the deck's categories, issues, items, media, insights and discussion, and
+    the demo students with their reading and comments.
 
     Returns a dict of how many rows were created, by model name.
     """
@@ -69,6 +71,7 @@ def load_course():
         slug=course.OPEN_DISCUSSION["slug"], defaults=course.OPEN_DISCUSSION
     )
     created["discussions"] += new
+    created["demo students"] = load_demo_students(course.OPEN_DISCUSSION["slug"])
     return created
 
 
