@@ -18,9 +18,10 @@ def publish_time(date):
 
 
 @transaction.atomic
-def load_course():
+def load_course(*, demo_students=True):
     """Create or update the deck's categories, issues, items, media, insights and discussion, and
-    the demo students with their reading and comments.
+    the demo students with their reading and comments (unless ``demo_students`` is False: the
+    bench brings its own).
 
     Returns a dict of how many rows were created, by model name.
     """
@@ -71,7 +72,8 @@ def load_course():
         slug=course.OPEN_DISCUSSION["slug"], defaults=course.OPEN_DISCUSSION
     )
     created["discussions"] += new
-    created["demo students"] = load_demo_students(course.OPEN_DISCUSSION["slug"])
+    if demo_students:
+        created["demo students"] = load_demo_students(course.OPEN_DISCUSSION["slug"])
     return created
 
 
