@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from items.models import Category, Comment, HelpfulMark, NewsItem, ReadMark, WeeklyIssue
+from items.models import Category, Comment, Discussion, HelpfulMark, NewsItem, ReadMark, WeeklyIssue
 from items.permissions import INSTRUCTORS_GROUP
 
 RECENT_WEEKS = 20
@@ -129,6 +129,18 @@ def participants():
         .filter(comment_count__gt=0)
         .select_related("profile")
         .order_by("-comment_count", "username")
+    )
+
+
+def week_figures(issue):
+    """``{"readers": ..., "comments": ..., "prompt": ...}`` for one issue so far, with its own
+    discussion's prompt (None before it has one), in one query: present mode's closing slide."""
+    prompt = Discussion.objects.filter(issue=OuterRef("pk")).values("prompt")[:1]
+    return (
+        issue_rows(WeeklyIssue.objects.filter(pk=issue.pk))
+        .annotate(prompt=Subquery(prompt))
+        .values("readers", "comments", "prompt")
+        .get()
     )
 
 

@@ -403,6 +403,9 @@ def _get_or_create_discussion(lookup, defaults):
     return discussion
 
 
+WEEK_PROMPT = "What stood out for you this week?"
+
+
 def discussion_for_issue(issue):
     """The discussion of a weekly issue, created the first time someone needs it."""
     return _get_or_create_discussion(
@@ -410,7 +413,7 @@ def discussion_for_issue(issue):
         {
             "title": f"{issue.title}, {issue.issue_date:%a %-d %b %Y}",
             "slug": f"week-{issue.issue_date.isoformat()}",
-            "prompt": "What stood out for you this week?",
+            "prompt": WEEK_PROMPT,
         },
     )
 

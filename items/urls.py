@@ -33,6 +33,7 @@ urlpatterns = [
     path("discussion/moderation/", discussion.moderation_queue, name="moderation_queue"),
     path("discussion/<slug:slug>/", discussion.discussion_detail, name="discussion_detail"),
     path("issues/<isodate:slug>/present/", shows_board(present.issue_present), name="issue_present"),
+    path("issues/<isodate:slug>/figures.json", present.issue_figures, name="issue_figures"),
     path("issues/<isodate:slug>/recap.md", shows_board(present.issue_recap), name="issue_recap"),
     path(
         "present/term/<isodate:start>/<isodate:end>/", shows_board(present.term_present), name="term_present"

@@ -40,6 +40,11 @@ ROUTES = {
         lambda c: reverse("items:issue_present", args=[c["item"].issue.slug]),
         (200, 200, 200),
     ),
+    "items:issue_figures": (
+        "GET",
+        lambda c: reverse("items:issue_figures", args=[c["item"].issue.slug]),
+        (200, 200, 200),
+    ),
     "items:issue_recap": (
         "GET",
         lambda c: reverse("items:issue_recap", args=[c["item"].issue.slug]),

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from items import reading, services
 from items.models import Discussion
 from tests.factories import (
     CategoryFactory,
@@ -13,6 +14,7 @@ from tests.factories import (
     InsightFactory,
     MediaFactory,
     NewsItemFactory,
+    UserFactory,
     WeeklyIssueFactory,
 )
 
@@ -84,23 +86,43 @@ def test_the_deck_follows_the_course_rhythm(client, week, django_assert_max_num_
     assert "<script>" not in page and "style=" not in page
 
 
-def test_closing_slide_has_a_qr_code_to_the_open_discussion(client, week):
-    open_discussion = DiscussionFactory(slug="open-discussion", prompt="Where will ML take you?")
+def test_closing_slide_has_a_qr_code_to_the_week_s_own_discussion(client, week):
+    DiscussionFactory(slug="open-discussion", prompt="Where will ML take you?")
     page = client.get(present_url(week)).content.decode()
-    target = "http://testserver" + open_discussion.get_absolute_url()
+    target = "http://testserver" + reverse("items:issue_discussion", kwargs={"slug": week.slug})
     closing = page.split('class="slide slide-closing"')[1]
     assert re.search(r"<svg[^>]*class=\"qr-code\"", closing)
     assert f'<a class="qr-target" href="{target}">{target}</a>' in closing
-    assert "Where will ML take you?" in closing
+    # Not the Open Discussion: the week's own, made on the first scan.
+    assert "Where will ML take you?" not in closing and "What stood out for you this week?" in closing
+    response = client.get(target)
+    assert response.status_code == 302
+    assert Discussion.objects.get(issue=week).get_absolute_url() == response["Location"]
 
 
-def test_the_issues_own_discussion_wins_and_a_missing_one_falls_back(client, week):
-    own = DiscussionFactory(issue=week, slug="week-of-sept-25", prompt="This week?")
+def test_the_issues_own_discussion_gives_its_prompt(client, week):
+    DiscussionFactory(issue=week, slug="week-of-sept-25", prompt="This week?")
     page = client.get(present_url(week)).content.decode()
-    assert f'href="http://testserver{own.get_absolute_url()}"' in page and "This week?" in page
-    Discussion.objects.all().delete()
-    page = client.get(present_url(week)).content.decode()
-    assert 'href="http://testserver/discussion/open-discussion/"' in page
+    assert "This week?" in page.split('class="slide slide-closing"')[1]
+
+
+def test_the_closing_slide_shows_the_week_s_live_figures(client, week):
+    students = [UserFactory() for _ in range(3)]
+    item = week.items.first()
+    for student in students[:2]:
+        reading.mark_read(student, [item])
+    services.comment_create(
+        discussion=services.discussion_for_issue(week), author=students[0], body="Seen it"
+    )
+    closing = client.get(present_url(week)).content.decode().split('class="slide slide-closing"')[1]
+    assert '<strong data-figure="readers">2</strong> students read this week' in closing
+    assert '<strong data-figure="comments">1</strong> comment' in closing
+    figures = reverse("items:issue_figures", kwargs={"slug": week.slug})
+    assert f'data-figures="{figures}"' in closing
+    reading.mark_read(students[2], [item])
+    response = client.get(figures)
+    assert response.json() == {"readers": 3, "comments": 1}
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
 def test_the_page_makes_no_external_requests(client, week):

@@ -8,14 +8,16 @@ readable document.
 from dataclasses import dataclass, field
 
 import segno
-from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.cache import never_cache
 
+from items import reach as class_reach
 from items.models import Discussion, Insight, WeeklyIssue
 from items.recap import export_recap, format_date, recap_from_issues
+from items.services import WEEK_PROMPT
 from items.views.issues import parse_date_or_none
 
 OPEN_DISCUSSION_SLUG = "open-discussion"
@@ -76,15 +78,15 @@ def insight_slides(insights):
     ]
 
 
-def closing_slide(request, discussion, title):
-    """The discussion prompt and a QR code (inline SVG, made here) for students' phones."""
-    if discussion is None:
-        path, prompt = (
-            reverse("items:discussion_detail", kwargs={"slug": OPEN_DISCUSSION_SLUG}),
-            DEFAULT_PROMPT,
-        )
-    else:
-        path, prompt = discussion.get_absolute_url(), discussion.prompt
+def closing_slide(request, discussion, title, *, path=None, prompt=None, figures=None):
+    """The discussion prompt and a QR code (inline SVG, made here) for students' phones; ``path``
+    and ``prompt`` instead of ``discussion``'s own; ``figures``, the week's live figures."""
+    if path is None and discussion is None:
+        path = reverse("items:discussion_detail", kwargs={"slug": OPEN_DISCUSSION_SLUG})
+    elif path is None:
+        path = discussion.get_absolute_url()
+    if prompt is None:
+        prompt = discussion.prompt if discussion is not None else DEFAULT_PROMPT
     url = request.build_absolute_uri(path)
     svg = segno.make(url, error="m").svg_inline(
         scale=8,
@@ -95,7 +97,8 @@ def closing_slide(request, discussion, title):
         svgclass="qr-code",
         title="QR code for the discussion page",
     )
-    return Slide("closing", title=title, context={"prompt": prompt, "url": url, "qr_svg": svg})
+    context = {"prompt": prompt, "url": url, "qr_svg": svg, "figures": figures}
+    return Slide("closing", title=title, context=context)
 
 
 def render_deck(request, title, groups, *, public):
@@ -116,10 +119,18 @@ def issue_present(request, slug):
     Template: ``items/present.html``. Context: ``deck_title``, ``groups``, ``slide_count``.
     """
     issue = get_visible_issue(request, slug)
-    # The issue's own discussion if it has one, else the Open Discussion: one query for both.
-    candidates = Discussion.objects.published().filter(Q(issue=issue) | Q(slug=OPEN_DISCUSSION_SLUG))
-    discussion = min(candidates, key=lambda d: d.issue_id != issue.pk, default=None)
-    groups = [issue_slides(issue), [closing_slide(request, discussion, "Discussion")]]
+    # The week's own discussion (made on the first visit to its address), with its figures so
+    # far; present.js keeps them live from ``issue_figures``.
+    week = class_reach.week_figures(issue)
+    closing = closing_slide(
+        request,
+        None,
+        "Discussion",
+        path=reverse("items:issue_discussion", kwargs={"slug": issue.slug}),
+        prompt=week.pop("prompt") or WEEK_PROMPT,
+        figures={"url": reverse("items:issue_figures", kwargs={"slug": issue.slug}), **week},
+    )
+    groups = [issue_slides(issue), [closing]]
     return render_deck(request, issue_heading(issue), groups, public=issue.is_public)
 
 
@@ -145,6 +156,14 @@ def term_present(request, start, end):
     open_discussion = Discussion.objects.published().filter(slug=OPEN_DISCUSSION_SLUG).first()
     groups.append([closing_slide(request, open_discussion, "Open Discussion")])
     return render_deck(request, title, groups, public=all(issue.is_public for issue in issues))
+
+
+@never_cache
+def issue_figures(request, slug):
+    """The week's live figures for the closing slide, as JSON: ``readers`` (students who read any
+    of its items: a count, never names) and ``comments`` (in its discussions)."""
+    week = class_reach.week_figures(get_visible_issue(request, slug))
+    return JsonResponse({"readers": week["readers"], "comments": week["comments"]})
 
 
 def issue_recap(request, slug):
