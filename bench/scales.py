@@ -87,7 +87,8 @@ def build(scale, *, seed=5):
     rng = random.Random(seed)
     with transaction.atomic():
         if scale.is_course:
-            load_course()
+            # The bench's students and comments are its own: not the demo's.
+            load_course(demo_students=False)
             issue_discussions = []
         else:
             issue_discussions = _synthetic_board(scale, rng)

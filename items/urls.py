@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from items import feeds
 from items.caching import shows_board
-from items.views import discussion, insights, issues, me, present, reading, search
+from items.views import discussion, insights, issues, me, present, reach, reading, search
 from items.views import items as item_views
 
 
@@ -33,6 +33,7 @@ urlpatterns = [
     path("discussion/moderation/", discussion.moderation_queue, name="moderation_queue"),
     path("discussion/<slug:slug>/", discussion.discussion_detail, name="discussion_detail"),
     path("issues/<isodate:slug>/present/", shows_board(present.issue_present), name="issue_present"),
+    path("issues/<isodate:slug>/figures.json", present.issue_figures, name="issue_figures"),
     path("issues/<isodate:slug>/recap.md", shows_board(present.issue_recap), name="issue_recap"),
     path(
         "present/term/<isodate:start>/<isodate:end>/", shows_board(present.term_present), name="term_present"
@@ -51,6 +52,8 @@ urlpatterns = [
     path("items/<int:pk>/go/", reading.item_go, name="item_go"),
     path("items/<int:pk>/read/", reading.item_read, name="item_read"),
     path("me/", me.my_week, name="me"),
+    path("instructor/reach/", reach.reach_page, name="reach"),
+    path("instructor/reach.csv", reach.reach_csv, name="reach_csv"),
     path("items/", item_views.item_list, name="item_list"),
     path("search/", search.search, name="search"),
     path("tags/<slug:slug>/", item_views.tag_detail, name="tag_detail"),

@@ -71,3 +71,27 @@ def test_demo_does_not_undo_an_instructors_edits():
     call_command("load_demo")
     item.refresh_from_db()
     assert item.summary == "Edited in class"
+
+
+def test_demo_students_are_marked_read_and_comment_and_reach_shows_them(client):
+    from django.contrib.auth import get_user_model
+
+    from items.models import Comment, HelpfulMark, ReadMark
+    from tests.factories import InstructorFactory
+
+    call_command("load_demo")
+    call_command("load_demo")  # once only
+    demo = get_user_model().objects.filter(username__startswith="demo-")
+    assert demo.count() == 6
+    assert all(student.profile.display_name.endswith("(demo)") for student in demo)
+    assert not any(student.has_usable_password() for student in demo)
+    assert ReadMark.objects.filter(student__in=demo).count() > 50
+    assert Comment.objects.filter(author__in=demo).count() == 5
+    assert Comment.objects.filter(author__in=demo, is_anonymous=True).count() == 1
+    assert HelpfulMark.objects.count() == 4
+
+    client.force_login(InstructorFactory())
+    html = client.get("/instructor/reach/").content.decode()
+    assert "6 students" in html
+    assert "Ada (demo)" in html  # participation is per student
+    assert "Weeks the class fell behind" in html and "% read it" in html

@@ -41,6 +41,11 @@ ROUTES = {
         lambda c: reverse("items:issue_present", args=[c["item"].issue.slug]),
         (200, 200, 200),
     ),
+    "items:issue_figures": (
+        "GET",
+        lambda c: reverse("items:issue_figures", args=[c["item"].issue.slug]),
+        (200, 200, 200),
+    ),
     "items:issue_recap": (
         "GET",
         lambda c: reverse("items:issue_recap", args=[c["item"].issue.slug]),
@@ -116,6 +121,8 @@ ROUTES = {
         (SIGN_IN, 400, 400),
     ),
     "items:me": ("GET", lambda c: reverse("items:me"), (SIGN_IN, 200, 200)),
+    "items:reach": ("GET", lambda c: reverse("items:reach"), (SIGN_IN, 403, 200)),
+    "items:reach_csv": ("GET", lambda c: reverse("items:reach_csv"), (SIGN_IN, 403, 200)),
     "signup": ("GET", lambda c: reverse("signup"), (200, 302, 302)),
     "signup_done": ("GET", lambda c: reverse("signup_done"), (200, 200, 200)),
     "signup_activate": ("GET", lambda c: reverse("signup_activate", args=["MQ", "1-ab"]), (404, 404, 404)),

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from items import reading, services
 from items.models import Discussion
 from tests.factories import (
     CategoryFactory,
@@ -13,6 +14,7 @@ from tests.factories import (
     InsightFactory,
     MediaFactory,
     NewsItemFactory,
+    UserFactory,
     WeeklyIssueFactory,
 )
 
@@ -108,6 +110,25 @@ def test_the_issues_own_discussion_wins_and_a_hidden_one_falls_back_to_the_open_
     page = client.get(present_url(week)).content.decode()
     assert f'href="http://testserver{open_discussion.get_absolute_url()}"' in page
     assert "Where will ML take you?" in page and "This week?" not in page
+
+
+def test_the_closing_slide_shows_the_week_s_live_figures(client, week):
+    students = [UserFactory() for _ in range(3)]
+    item = week.items.first()
+    for student in students[:2]:
+        reading.mark_read(student, [item])
+    services.comment_create(
+        discussion=services.discussion_for_issue(week), author=students[0], body="Seen it"
+    )
+    closing = client.get(present_url(week)).content.decode().split('class="slide slide-closing"')[1]
+    assert '<strong data-figure="readers">2</strong> students read this week' in closing
+    assert '<strong data-figure="comments">1</strong> comment' in closing
+    figures = reverse("items:issue_figures", kwargs={"slug": week.slug})
+    assert f'data-figures="{figures}"' in closing
+    reading.mark_read(students[2], [item])
+    response = client.get(figures)
+    assert response.json() == {"readers": 3, "comments": 1}
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
 def test_the_page_makes_no_external_requests(client, week):

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 
 from items.demo import course
 from items.demo.placeholders import placeholder_png
+from items.demo.students import load_demo_students
 from items.models import Category, Discussion, Insight, Media, NewsItem, WeeklyIssue
 
 
@@ -17,8 +18,10 @@ def publish_time(date):
 
 
 @transaction.atomic
-def load_course():
-    """Create or update the deck's categories, issues, items, media, insights and discussion.
+def load_course(*, demo_students=True):
+    """Create or update the deck's categories, issues, items, media, insights and discussion, and
+    the demo students with their reading and comments (unless ``demo_students`` is False: the
+    bench brings its own).
 
     Returns a dict of how many rows were created, by model name.
     """
@@ -69,6 +72,8 @@ def load_course():
         slug=course.OPEN_DISCUSSION["slug"], defaults=course.OPEN_DISCUSSION
     )
     created["discussions"] += new
+    if demo_students:
+        created["demo students"] = load_demo_students(course.OPEN_DISCUSSION["slug"])
     return created
 
 

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 
 import segno
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.cache import never_cache
 
+from items import reach as class_reach
 from items.models import Discussion, Insight, WeeklyIssue
 from items.recap import export_recap, format_date, recap_from_issues
 from items.services import WEEK_PROMPT
@@ -77,9 +79,10 @@ def insight_slides(insights):
     ]
 
 
-def closing_slide(request, discussion, title, *, path=None, prompt=None):
+def closing_slide(request, discussion, title, *, path=None, prompt=None, figures=None):
     """The discussion prompt and a QR code (inline SVG, made here) for students' phones: to
-    ``discussion``, or to ``path`` with ``prompt``, or to the Open Discussion."""
+    ``discussion``, or to ``path`` with ``prompt``, or to the Open Discussion; ``figures``, the
+    week's live figures."""
     if discussion is not None:
         path, prompt = discussion.get_absolute_url(), discussion.prompt
     elif path is None:
@@ -97,23 +100,28 @@ def closing_slide(request, discussion, title, *, path=None, prompt=None):
         svgclass="qr-code",
         title="QR code for the discussion page",
     )
-    return Slide("closing", title=title, context={"prompt": prompt, "url": url, "qr_svg": svg})
+    context = {"prompt": prompt, "url": url, "qr_svg": svg, "figures": figures}
+    return Slide("closing", title=title, context=context)
 
 
 def week_closing_slide(request, issue):
     """The closing slide of a week's deck: its QR code leads to the week's own discussion, made
     on the first scan when it does not exist yet; to the Open Discussion only when an
-    instructor has closed the week's discussion to readers."""
+    instructor has closed the week's discussion to readers. It shows the week's figures so far,
+    which present.js keeps live from ``issue_figures``."""
+    week = class_reach.week_figures(issue)
+    week.pop("prompt")
+    figures = {"url": reverse("items:issue_figures", kwargs={"slug": issue.slug}), **week}
     # The week's discussion (whatever its state) and the Open Discussion: one query for both.
     candidates = list(Discussion.objects.filter(Q(issue=issue) | Q(slug=OPEN_DISCUSSION_SLUG)))
     own = next((d for d in candidates if d.issue_id == issue.pk), None)
     if own is None:
         path = reverse("items:issue_discussion", kwargs={"slug": issue.slug})
-        return closing_slide(request, None, "Discussion", path=path, prompt=WEEK_PROMPT)
+        return closing_slide(request, None, "Discussion", path=path, prompt=WEEK_PROMPT, figures=figures)
     if Discussion.objects.published().filter(pk=own.pk).exists():
-        return closing_slide(request, own, "Discussion")
+        return closing_slide(request, own, "Discussion", figures=figures)
     fallback = next((d for d in candidates if d.slug == OPEN_DISCUSSION_SLUG and d is not own), None)
-    return closing_slide(request, fallback, "Discussion")
+    return closing_slide(request, fallback, "Discussion", figures=figures)
 
 
 def render_deck(request, title, groups, *, public):
@@ -160,6 +168,14 @@ def term_present(request, start, end):
     open_discussion = Discussion.objects.published().filter(slug=OPEN_DISCUSSION_SLUG).first()
     groups.append([closing_slide(request, open_discussion, "Open Discussion")])
     return render_deck(request, title, groups, public=all(issue.is_public for issue in issues))
+
+
+@never_cache
+def issue_figures(request, slug):
+    """The week's live figures for the closing slide, as JSON: ``readers`` (students who read any
+    of its items: a count, never names) and ``comments`` (in its discussions)."""
+    week = class_reach.week_figures(get_visible_issue(request, slug))
+    return JsonResponse({"readers": week["readers"], "comments": week["comments"]})
 
 
 def issue_recap(request, slug):

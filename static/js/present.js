@@ -91,3 +91,24 @@
   window.addEventListener("hashchange", function () { show(fromHash()); });
   show(fromHash());
 })();
+
+// The closing slide's figures (readers so far, comments) stay live while the deck is open.
+(function () {
+  "use strict";
+  var figures = document.querySelector("[data-figures]");
+  if (!figures || !window.fetch) return;
+  function refresh() {
+    fetch(figures.getAttribute("data-figures"), { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        Object.keys(data).forEach(function (name) {
+          var slot = figures.querySelector('[data-figure="' + name + '"]');
+          if (slot) slot.textContent = data[name];
+        });
+      })
+      .catch(function () {});
+  }
+  refresh();
+  window.setInterval(refresh, 20000);
+})();

@@ -67,9 +67,11 @@ def test_keyboard_steps_through_the_deck_in_the_courses_order(page, deck_url, li
     assert closing.get_attribute("id") == "slide-6"
     assert closing.locator("svg.qr-code").count() == 1
     target = closing.locator("a.qr-target")
+    # The week's own discussion, not the Open Discussion, with the week's figures so far.
     assert target.get_attribute("href") == f"{live_server.url}/issues/2020-09-25/discussion/"
     assert target.inner_text() == f"{live_server.url}/issues/2020-09-25/discussion/"
     assert "What stood out for you this week?" in closing.inner_text()
+    assert "So far: 0 students read this week · 0 comments" in closing.inner_text()
     assert all(url.startswith(live_server.url) for url in requests)
 
 
