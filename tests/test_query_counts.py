@@ -54,7 +54,7 @@ BOUNDS = {
     "tag_feed": 4,
     "sitemap": 5,
     # The issue, its items, their tags and media, its discussion (or the open one).
-    "issue_present": 6,
+    "issue_present": 7,  # the closing slide: the week's discussion and its live figures
 }
 SIGNED_IN_QUERIES = 2
 # A student's own part of a page, beyond their session and account: on a discussion, their
