@@ -128,9 +128,10 @@ class WeeklyIssue(models.Model):
 
     @cached_property
     def item_list(self):
-        """The issue's items in slide order, each with its category, tags and media (three
-        queries), unless a page's queryset prefetched them (``issue_items()``, ``item_lines()``)."""
-        return list(self.items.select_related("category").with_details().order_by("position"))
+        """The issue's items in slide order, each with its category and discussion, tags and
+        media (three queries), unless a page's queryset prefetched them (``issue_items()``,
+        ``item_lines()``)."""
+        return list(self.items.select_related("category", "discussion").with_details().order_by("position"))
 
     @cached_property
     def neighbour_dates(self):
@@ -223,6 +224,16 @@ class NewsItem(models.Model):
     def media_list(self):
         """The item's pictures and media in position order."""
         return list(self.media.order_by("position"))
+
+    @property
+    def discussion_if_shown(self):
+        """The item's discussion, unless it has none or it is hidden (None then): what a card's
+        comment count reads. ``issue_items()`` selects it with the item."""
+        try:
+            discussion = self.discussion
+        except Discussion.DoesNotExist:
+            return None
+        return None if discussion.is_hidden else discussion
 
 
 class Media(models.Model):

@@ -76,10 +76,11 @@ class WeeklyIssueQuerySet(models.QuerySet):
 
 def issue_items():
     """The prefetch of an issue's items with all an item card shows, into ``issue.item_list``:
-    each with its category, ``tag_list`` and ``media_list`` (three queries)."""
+    each with its category and discussion (for its comment count), ``tag_list`` and
+    ``media_list`` (three queries)."""
     from items.models import NewsItem
 
-    items = NewsItem.objects.select_related("category").with_details().order_by("position")
+    items = NewsItem.objects.select_related("category", "discussion").with_details().order_by("position")
     return Prefetch("items", queryset=items, to_attr="item_list")
 
 
@@ -129,6 +130,38 @@ class NewsItemQuerySet(models.QuerySet):
         """Items newest issue first, with issue, category and ``tag_list``: what a row or a
         feed entry shows."""
         return self.select_related("issue", "category").with_tags().order_by("-issue__issue_date", "position")
+
+    def with_neighbours(self):
+        """Annotate ``previous_in_issue`` and ``next_in_issue``: the items just before and after
+        in the same issue, as ``{"pk", "slug", "title", "position"}`` dicts (or None), in the
+        same query."""
+        from django.db.models import Subquery
+        from django.db.models.functions import JSONObject
+
+        def neighbour(position, order):
+            siblings = self.model.objects.filter(
+                issue=OuterRef("issue"), **{f"position__{position}": OuterRef("position")}
+            )
+            shown = JSONObject(pk="pk", slug="slug", title="title", position="position")
+            return Subquery(siblings.order_by(order).values_list(shown)[:1])
+
+        return self.annotate(
+            previous_in_issue=neighbour("lt", "-position"), next_in_issue=neighbour("gt", "position")
+        )
+
+    def related_to(self, item, limit=5):
+        """Other items most like ``item``: the most shared tags first, then its category, then
+        the newest; only items sharing a tag or the category (one query, with issue and category)."""
+        tag_ids = [tag.pk for tag in item.tag_list]
+        shared = Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids), distinct=True)
+        same_category = Count("pk", filter=Q(category_id=item.category_id), distinct=True)
+        return (
+            self.exclude(pk=item.pk)
+            .annotate(shared_tags=shared, same_category=same_category)
+            .filter(Q(shared_tags__gt=0) | Q(same_category__gt=0))
+            .select_related("issue", "category")
+            .order_by("-shared_tags", "-same_category", "-issue__issue_date", "position")[:limit]
+        )
 
     def search(self, q):
         """Items whose title, summary, excerpt or source hold every word of ``q`` (stemmed),

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_date
 
-from items.caching import page_versions, subject_discussion_keys
+from items.caching import COMMENTS_ON_ITEMS, page_versions, subject_discussion_keys
 from items.models import WeeklyIssue
 from items.querysets import latest_and_recent
 
@@ -25,6 +25,8 @@ def home(request):
     newest_first = WeeklyIssue.objects.published().with_counts().order_by("-issue_date")
     # Called by the template, inside its fragment cache: only a miss reads the issues.
     issues = functools.partial(latest_and_recent, newest_first, RECENT_ISSUES)
+    # The latest issue's cards show comment counts: read with the board's version.
+    page_versions(request, COMMENTS_ON_ITEMS)
     return render(request, "items/home.html", {"issues": issues})
 
 
@@ -50,7 +52,7 @@ def issue_detail(request, slug):
     issues = WeeklyIssue.objects.visible_to(request.user)
     # The discussion link and its comment count come with the issue (one query fewer).
     issue = get_object_or_404(issues.select_related("discussion"), slug=slug)
-    page_versions(request, *subject_discussion_keys(issue))
+    page_versions(request, COMMENTS_ON_ITEMS, *subject_discussion_keys(issue))
     response = render(request, "items/issue_detail.html", {"issue": issue})
     if not issue.is_public:
         add_never_cache_headers(response)
