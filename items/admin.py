@@ -192,8 +192,9 @@ class NewsItemAdmin(admin.ModelAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "label", "slug", "display_order"]
-    list_editable = ["display_order"]
+    list_display = ["name", "label", "slug", "display_order", "colour"]
+    list_editable = ["display_order", "colour"]
+    radio_fields = {"colour": admin.HORIZONTAL}
     search_fields = ["name", "label"]
     prepopulated_fields = {"slug": ["name"]}
 

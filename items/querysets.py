@@ -30,7 +30,7 @@ class CategoryQuerySet(models.QuerySet):
 
 def latest_and_recent(issues, recent):
     """The first of ``issues`` with its items (as ``with_items()``) and the ``recent`` after it
-    (each with its ``item_lines()``, for ``category_labels``): what the home page shows. Give
+    (each with its ``item_lines()``, for ``category_mix`` and ``teaser``): what the home page shows. Give
     ``issues`` annotated ``with_counts()`` for the rows' ``item_count``.
     """
     latest = list(issues[: recent + 1])
@@ -56,6 +56,14 @@ class WeeklyIssueQuerySet(models.QuerySet):
         """Annotate ``item_count``."""
         return self.annotate(item_count=Count("items", distinct=True))
 
+    def numbered(self):
+        """Annotate ``number``: the issue's place among these issues, oldest first ("Issue 8").
+        Give it the published issues, so drafts never take a number."""
+        from django.db.models import Window
+        from django.db.models.functions import RowNumber
+
+        return self.annotate(number=Window(RowNumber(), order_by=F("issue_date").asc()))
+
     def neighbour_dates(self, issue_date):
         """``(previous, next)``: the dates of this queryset's issues just before and after
         ``issue_date`` (None at either end), in one query."""
@@ -70,8 +78,9 @@ class WeeklyIssueQuerySet(models.QuerySet):
         return self.prefetch_related(issue_items())
 
     def for_listing(self):
-        """Issues with what a row of issues shows: ``item_count`` and ``category_labels``."""
-        return self.with_counts().prefetch_related(item_lines())
+        """Issues with what a row of issues shows: ``number``, ``item_count``, ``category_mix``
+        and ``teaser``."""
+        return self.with_counts().numbered().prefetch_related(item_lines())
 
 
 def issue_items():
@@ -86,7 +95,7 @@ def issue_items():
 
 def item_lines():
     """The prefetch of an issue's items with their category alone, into ``issue.item_list``
-    (one query): what a row of issues (``category_labels``) and the issues feed show."""
+    (one query): what a row of issues (``category_mix``, ``teaser``) and the issues feed show."""
     from items.models import NewsItem
 
     items = NewsItem.objects.select_related("category").order_by("position")
@@ -232,7 +241,7 @@ class InsightQuerySet(models.QuerySet):
         """
         from items.models import NewsItem
 
-        shown = ("slug", "title", "position", "issue__issue_date", "category__label")
+        shown = ("slug", "title", "position", "issue__issue_date", "category__label", "category__colour")
         evidence = (
             NewsItem.objects.published()
             .select_related("issue", "category")

@@ -22,7 +22,7 @@ def home(request):
     Template: ``items/home.html``. Context: ``issues``, a callable returning the latest issue and
     the recent ones.
     """
-    newest_first = WeeklyIssue.objects.published().with_counts().order_by("-issue_date")
+    newest_first = WeeklyIssue.objects.published().with_counts().numbered().order_by("-issue_date")
     # Called by the template, inside its fragment cache: only a miss reads the issues.
     issues = functools.partial(latest_and_recent, newest_first, RECENT_ISSUES)
     # The latest issue's cards show comment counts: read with the board's version.
