@@ -53,6 +53,13 @@ ROUTES = {
     ),
     "items:discussion_list": ("GET", lambda c: reverse("items:discussion_list"), (200, 200, 200)),
     "items:discussion_detail": ("GET", lambda c: c["discussion"].get_absolute_url(), (200, 200, 200)),
+    "items:comments_feed": (
+        "GET",
+        lambda c: reverse("items:comments_feed", args=[c["discussion"].slug]),
+        (200, 200, 200),
+    ),
+    "items:insights_feed": ("GET", lambda c: reverse("items:insights_feed"), (200, 200, 200)),
+    "items:feed_stylesheet": ("GET", lambda c: reverse("items:feed_stylesheet"), (200, 200, 200)),
     "items:issue_discussion": (
         "GET",
         lambda c: reverse("items:issue_discussion", args=[c["item"].issue.slug]),
