@@ -282,8 +282,9 @@ class NewsItemAdmin(TagSuggestionsMixin, admin.ModelAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "label", "slug", "display_order"]
-    list_editable = ["display_order"]
+    list_display = ["name", "label", "slug", "display_order", "colour"]
+    list_editable = ["display_order", "colour"]
+    radio_fields = {"colour": admin.HORIZONTAL}
     search_fields = ["name", "label"]
     prepopulated_fields = {"slug": ["name"]}
 

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class ItemsConfig(AppConfig):
@@ -10,4 +10,6 @@ class ItemsConfig(AppConfig):
         from items import caching, search_index
 
         caching.connect()
+        # SQLite's search index: triggers off while migrations rebuild tables, on again after.
+        pre_migrate.connect(search_index.drop_triggers, sender=self, dispatch_uid="search-index-drop")
         post_migrate.connect(search_index.install, sender=self, dispatch_uid="search-index-install")

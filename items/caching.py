@@ -8,6 +8,8 @@ worker of every app server agrees on it, whatever cache backend each uses:
   after its time.
 - ``discussion_key(pk)``: one discussion's comments. A comment bumps its own discussion only, so
   while a class posts, the issue, archive and item pages stay cached.
+- ``COMMENTS_ON_ITEMS``: comments in items' discussions, whose counts item cards show; a comment
+  about an item bumps it with its discussion's.
 
 Shared HTML is cached under keys that name the versions it shows (``{% cache ... versions.board %}``
 in templates, ``items.fragments`` for threads), so a change is visible on the very next request
@@ -36,6 +38,9 @@ from taggit.models import Tag, TaggedItem
 from items import models
 
 BOARD = "board"
+# Comments on items' discussions: the comment counts that item cards show (issue pages and the
+# home page key their cards on it), so a comment in the week's own thread leaves them cached.
+COMMENTS_ON_ITEMS = "comments_on_items"
 
 
 def discussion_key(pk):
@@ -250,7 +255,10 @@ def board_changed(sender, **kwargs):
 def comment_changed(sender, instance, **kwargs):
     if kwargs.get("raw"):
         return
-    bump(discussion_key(instance.discussion_id))
+    keys = [discussion_key(instance.discussion_id)]
+    if instance.discussion.item_id is not None:
+        keys.append(COMMENTS_ON_ITEMS)
+    bump(*keys)
 
 
 def comment_part_changed(sender, instance, **kwargs):

@@ -155,17 +155,19 @@ class NewsItemFilter(django_filters.FilterSet):
         narrowed = any(data.get(name) for name in ("q", "category", "since", "until"))
         if not narrowed and not (chosen and data.get("match") == "all"):
             return list(categories.order_by(*Category._meta.ordering)), self.tags
-        columns = ["kind", "pk", "slug", "name", "label", "display_order", "item_count"]
-        rows = categories.values_list(Value("category"), *columns[1:]).union(
+        columns = ["pk", "slug", "name", "label", "display_order", "colour", "item_count"]
+        rows = categories.values_list(Value("category"), *columns).union(
             self.without_tags.used_tags()
             .order_by()
-            .values_list(Value("tag"), "pk", "slug", "name", Value(""), Value(0), "item_count"),
+            .values_list(Value("tag"), "pk", "slug", "name", Value(""), Value(0), Value(""), "item_count"),
             all=True,
         )
         category_counts, counted = [], {}
-        for kind, pk, slug, name, label, display_order, item_count in rows:
+        for kind, pk, slug, name, label, display_order, colour, item_count in rows:
             if kind == "category":
-                category = Category(pk=pk, slug=slug, name=name, label=label, display_order=display_order)
+                category = Category(
+                    pk=pk, slug=slug, name=name, label=label, display_order=display_order, colour=colour
+                )
                 category.item_count = item_count
                 category_counts.append(category)
             else:

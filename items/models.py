@@ -14,7 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
-from items import images
+from items import images, palette
 from items.querysets import (
     CategoryQuerySet,
     CommentQuerySet,
@@ -46,6 +46,13 @@ class Category(models.Model):
     display_order = models.PositiveSmallIntegerField(
         default=0, help_text="Smaller numbers are listed first in filters."
     )
+    colour = models.CharField(
+        max_length=12,
+        choices=palette.CHOICES,
+        default=palette.DEFAULT,
+        help_text="The colour of this category's badges. Every colour is readable in light and dark themes; "
+        "give each category its own so they differ at a glance.",
+    )
 
     objects = CategoryQuerySet.as_manager()
 
@@ -53,13 +60,25 @@ class Category(models.Model):
         ordering = ["display_order", "name"]
         verbose_name_plural = "categories"
         indexes = [models.Index(fields=["display_order", "name"], name="category_order_idx")]
-        constraints = [not_blank("name"), not_blank("label"), not_blank("slug")]
+        constraints = [
+            not_blank("name"),
+            not_blank("label"),
+            not_blank("slug"),
+            models.CheckConstraint(
+                condition=Q(colour__in=list(palette.PALETTE)),
+                name="category_colour_in_palette",
+                violation_error_message="Choose one of the palette's colours.",
+            ),
+        ]
 
     def __str__(self):
         return self.label if self.label == self.name else f"{self.name} ({self.label})"
 
     def get_absolute_url(self):
         return reverse("items:category_detail", kwargs={"slug": self.slug})
+
+
+TEASER_ITEMS = 3
 
 
 class WeeklyIssue(models.Model):
@@ -128,9 +147,10 @@ class WeeklyIssue(models.Model):
 
     @cached_property
     def item_list(self):
-        """The issue's items in slide order, each with its category, tags and media (three
-        queries), unless a page's queryset prefetched them (``issue_items()``, ``item_lines()``)."""
-        return list(self.items.select_related("category").with_details().order_by("position"))
+        """The issue's items in slide order, each with its category and discussion, tags and
+        media (three queries), unless a page's queryset prefetched them (``issue_items()``,
+        ``item_lines()``)."""
+        return list(self.items.select_related("category", "discussion").with_details().order_by("position"))
 
     @cached_property
     def neighbour_dates(self):
@@ -141,11 +161,20 @@ class WeeklyIssue(models.Model):
         return WeeklyIssue.objects.published().neighbour_dates(self.issue_date)
 
     @property
-    def category_labels(self):
-        """The labels of the issue's items' categories, each once, in the categories' order
-        (``Category.Meta.ordering``): what a row of issues shows, from ``item_list``."""
-        categories = {item.category_id: item.category for item in self.item_list}
-        return [c.label for c in sorted(categories.values(), key=lambda c: (c.display_order, c.name))]
+    def category_mix(self):
+        """``(category, how many items)`` for the issue's categories, in the categories' order,
+        from ``item_list``: what a row of the archive shows."""
+        counts, categories = {}, {}
+        for item in self.item_list:
+            categories[item.category_id] = item.category
+            counts[item.category_id] = counts.get(item.category_id, 0) + 1
+        ordered = sorted(categories.values(), key=lambda c: (c.display_order, c.name))
+        return [(category, counts[category.pk]) for category in ordered]
+
+    @property
+    def teaser(self):
+        """The first items' titles, joined with " · ": a row of the archive's one line."""
+        return " · ".join(item.title for item in self.item_list[:TEASER_ITEMS])
 
     @property
     def item_titles(self):
@@ -223,6 +252,16 @@ class NewsItem(models.Model):
     def media_list(self):
         """The item's pictures and media in position order."""
         return list(self.media.order_by("position"))
+
+    @property
+    def discussion_if_shown(self):
+        """The item's discussion, unless it has none or it is hidden (None then): what a card's
+        comment count reads. ``issue_items()`` selects it with the item."""
+        try:
+            discussion = self.discussion
+        except Discussion.DoesNotExist:
+            return None
+        return None if discussion.is_hidden else discussion
 
 
 class Media(models.Model):

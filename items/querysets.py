@@ -43,7 +43,7 @@ class CategoryQuerySet(models.QuerySet):
 
 def latest_and_recent(issues, recent):
     """The first of ``issues`` with its items (as ``with_items()``) and the ``recent`` after it
-    (each with its ``item_lines()``, for ``category_labels``): what the home page shows. Give
+    (each with its ``item_lines()``, for ``category_mix`` and ``teaser``): what the home page shows. Give
     ``issues`` annotated ``with_counts()`` for the rows' ``item_count``.
     """
     latest = list(issues[: recent + 1])
@@ -69,6 +69,14 @@ class WeeklyIssueQuerySet(models.QuerySet):
         """Annotate ``item_count``."""
         return self.annotate(item_count=Count("items", distinct=True))
 
+    def numbered(self):
+        """Annotate ``number``: the issue's place among these issues, oldest first ("Issue 8").
+        Give it the published issues, so drafts never take a number."""
+        from django.db.models import Window
+        from django.db.models.functions import RowNumber
+
+        return self.annotate(number=Window(RowNumber(), order_by=F("issue_date").asc()))
+
     def neighbour_dates(self, issue_date):
         """``(previous, next)``: the dates of this queryset's issues just before and after
         ``issue_date`` (None at either end), in one query."""
@@ -83,16 +91,18 @@ class WeeklyIssueQuerySet(models.QuerySet):
         return self.prefetch_related(issue_items())
 
     def for_listing(self):
-        """Issues with what a row of issues shows: ``item_count`` and ``category_labels``."""
-        return self.with_counts().prefetch_related(item_lines())
+        """Issues with what a row of issues shows: ``number``, ``item_count``, ``category_mix``
+        and ``teaser``."""
+        return self.with_counts().numbered().prefetch_related(item_lines())
 
 
 def issue_items():
     """The prefetch of an issue's items with all an item card shows, into ``issue.item_list``:
-    each with its category, ``tag_list`` and ``media_list`` (three queries)."""
+    each with its category and discussion (for its comment count), ``tag_list`` and
+    ``media_list`` (three queries)."""
     from items.models import NewsItem
 
-    items = NewsItem.objects.select_related("category").with_details().order_by("position")
+    items = NewsItem.objects.select_related("category", "discussion").with_details().order_by("position")
     return Prefetch("items", queryset=items, to_attr="item_list")
 
 
@@ -114,7 +124,7 @@ def details_when_drawn(items):
 
 def item_lines():
     """The prefetch of an issue's items with their category alone, into ``issue.item_list``
-    (one query): what a row of issues (``category_labels``) and the issues feed show."""
+    (one query): what a row of issues (``category_mix``, ``teaser``) and the issues feed show."""
     from items.models import NewsItem
 
     items = NewsItem.objects.select_related("category").order_by("position")
@@ -158,6 +168,38 @@ class NewsItemQuerySet(models.QuerySet):
         """Items newest issue first, with issue, category and ``tag_list``: what a row or a
         feed entry shows."""
         return self.select_related("issue", "category").with_tags().order_by("-issue__issue_date", "position")
+
+    def with_neighbours(self):
+        """Annotate ``previous_in_issue`` and ``next_in_issue``: the items just before and after
+        in the same issue, as ``{"pk", "slug", "title", "position"}`` dicts (or None), in the
+        same query."""
+        from django.db.models import Subquery
+        from django.db.models.functions import JSONObject
+
+        def neighbour(position, order):
+            siblings = self.model.objects.filter(
+                issue=OuterRef("issue"), **{f"position__{position}": OuterRef("position")}
+            )
+            shown = JSONObject(pk="pk", slug="slug", title="title", position="position")
+            return Subquery(siblings.order_by(order).values_list(shown)[:1])
+
+        return self.annotate(
+            previous_in_issue=neighbour("lt", "-position"), next_in_issue=neighbour("gt", "position")
+        )
+
+    def related_to(self, item, limit=5):
+        """Other items most like ``item``: the most shared tags first, then its category, then
+        the newest; only items sharing a tag or the category (one query, with issue and category)."""
+        tag_ids = [tag.pk for tag in item.tag_list]
+        shared = Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids), distinct=True)
+        same_category = Count("pk", filter=Q(category_id=item.category_id), distinct=True)
+        return (
+            self.exclude(pk=item.pk)
+            .annotate(shared_tags=shared, same_category=same_category)
+            .filter(Q(shared_tags__gt=0) | Q(same_category__gt=0))
+            .select_related("issue", "category")
+            .order_by("-shared_tags", "-same_category", "-issue__issue_date", "position")[:limit]
+        )
 
     def search(self, q):
         """Items whose title, summary, excerpt or source hold every word of ``q`` (stemmed),
@@ -228,7 +270,7 @@ class InsightQuerySet(models.QuerySet):
         """
         from items.models import NewsItem
 
-        shown = ("slug", "title", "position", "issue__issue_date", "category__label")
+        shown = ("slug", "title", "position", "issue__issue_date", "category__label", "category__colour")
         evidence = (
             NewsItem.objects.published()
             .select_related("issue", "category")

@@ -43,7 +43,9 @@ def issue_checklist(issue, student):
     query. Pages also hand these to the shared fragment as ``issue.item_list``, so an issue page
     reads its items once for both."""
     return list(
-        issue.items.select_related("category").annotate(is_read=read_by(student)).order_by("position")
+        issue.items.select_related("category", "discussion")
+        .annotate(is_read=read_by(student))
+        .order_by("position")
     )
 
 

@@ -11,8 +11,11 @@ and a rename of a category or a tag all reach the index as they reach the tables
 document may be shown is decided when searching (``items.search``), through ``published()``,
 so publishing, hiding or scheduling never needs the index touched.
 
-SQLite drops a table's triggers when a migration rebuilds that table, so ``install()`` runs
-after every ``migrate`` too: it recreates whatever is missing and then rebuilds the index.
+A trigger names the tables its document reads, and SQLite refuses to rebuild a table (as
+migrations do to alter one) while a trigger elsewhere names it. So ``migrate`` drops the
+triggers before it starts (``drop_triggers``, on pre_migrate) and ``install()`` creates them
+again when it is done (post_migrate), filling the index from the tables: whatever the
+migrations changed, the index matches. Migration 0014 creates the index's tables.
 PostgreSQL needs none of this: ``items.search`` builds its documents with ``to_tsvector``.
 """
 
@@ -154,9 +157,22 @@ def missing_parts(connection):
     return wanted - present
 
 
+def drop_triggers(using="default", **kwargs):
+    """Before ``migrate``: on SQLite, drop the index's triggers, so migrations may rebuild any
+    table (``install()`` puts them back afterwards)."""
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        for name in TRIGGER_NAMES:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
 def install(using="default", **kwargs):
-    """After ``migrate``: on SQLite, recreate whatever part of the index a migration dropped,
-    and fill the index again from the tables if anything was missing."""
+    """After ``migrate``: on SQLite, create whatever part of the index is missing (the
+    triggers, after ``drop_triggers``) and fill the index again from the tables."""
     from django.db import connections
 
     connection = connections[using]

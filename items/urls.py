@@ -61,4 +61,7 @@ urlpatterns = [
     path("feeds/issues.atom", shows_board(feeds.IssuesAtomFeed()), name="issues_atom_feed"),
     path("categories/<slug:slug>/feed/", shows_board(feeds.CategoryFeed()), name="category_feed"),
     path("tags/<slug:slug>/feed/", shows_board(feeds.TagFeed()), name="tag_feed"),
+    path("feeds/insights.rss", shows_board(feeds.InsightsFeed()), name="insights_feed"),
+    path("feeds/style.xsl", shows_board(feeds.feed_stylesheet), name="feed_stylesheet"),
+    path("discussion/<slug:slug>/feed/", feeds.CommentsFeed(), name="comments_feed"),
 ]

@@ -31,8 +31,11 @@ def test_an_item_card_shows_its_excerpt_tags_and_links_escaped():
     assert "<p>First line</p>\n\n<p>Second &lt;line&gt;</p>" in html
     assert "Robots &lt;b&gt;learn&lt;/b&gt;<span" in html
     assert "<b>" not in html
-    assert f'<a class="badge" href="/categories/{item.category.slug}/" title="{item.category.name}">' in html
-    assert f'<a href="{item.get_absolute_url()}">Permalink<span class="visually-hidden">' in html
+    category = item.category
+    badge = f'<a class="badge badge-{category.colour}" href="/categories/{category.slug}/"'
+    assert f'{badge} title="{category.name}">' in html
+    assert f'<a class="comments-link" href="{item.get_absolute_url()}#discussion">Discuss<span' in html
+    assert "Permalink" not in html
     for tag in item.tags.all():
         assert f'<a href="/items/?tag={tag.slug}">#{tag.name.replace("&", "&amp;")}</a>' in html
 

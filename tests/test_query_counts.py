@@ -43,8 +43,9 @@ BOUNDS = {
     "item_list_filtered": 6,
     "category_detail": 5,
     "tag_detail": 5,
-    # The item (with issue, category and discussion), its tags, its media, its insights.
-    "item_detail": 5,
+    # The item (with issue, category, discussion and its neighbours in the issue), its tags, its
+    # media, its insights, its related items.
+    "item_detail": 6,
     "insight_list": 3,
     # The board's version, the discussion, its version, the thread's rows.
     "discussion_detail": 4,
@@ -54,7 +55,7 @@ BOUNDS = {
     "tag_feed": 4,
     "sitemap": 5,
     # The issue, its items, their tags and media, its discussion (or the open one).
-    "issue_present": 7,  # the closing slide: the week's discussion and its live figures
+    "issue_present": 6,
 }
 SIGNED_IN_QUERIES = 2
 # A student's own part of a page, beyond their session and account: on a discussion, their

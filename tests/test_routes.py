@@ -63,6 +63,13 @@ ROUTES = {
         lambda c: reverse("items:discussion_live", args=[c["discussion"].slug]),
         (200, 200, 200),
     ),
+    "items:comments_feed": (
+        "GET",
+        lambda c: reverse("items:comments_feed", args=[c["discussion"].slug]),
+        (200, 200, 200),
+    ),
+    "items:insights_feed": ("GET", lambda c: reverse("items:insights_feed"), (200, 200, 200)),
+    "items:feed_stylesheet": ("GET", lambda c: reverse("items:feed_stylesheet"), (200, 200, 200)),
     "items:issue_discussion": (
         "GET",
         lambda c: reverse("items:issue_discussion", args=[c["item"].issue.slug]),

@@ -31,7 +31,8 @@ def test_each_insight_lists_its_published_evidence_oldest_first(client):
 
     first, second = html.split('<li id="insight-')[1:]
     lines = re.findall(
-        r'<li><a href="([^"]+)"><span class="badge">(\w+)</span> ([^<]+)</a> \((<time[^)]*)\)', first
+        r'<li><a href="([^"]+)"><span class="badge badge-\w+">(\w+)</span> ([^<]+)</a> \((<time[^)]*)\)',
+        first,
     )
     assert [(url, title) for url, _, title, _ in lines] == [
         (earlier.get_absolute_url(), "Earlier"),

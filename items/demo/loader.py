@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from items import palette
 from items.demo import course
 from items.demo.placeholders import placeholder_png
 from items.demo.students import load_demo_students
@@ -28,8 +29,10 @@ def load_course(*, demo_students=True):
     created = {"categories": 0, "issues": 0, "items": 0, "media": 0, "insights": 0, "discussions": 0}
     categories = {}
     for order, (label, name) in enumerate(course.CATEGORIES, start=1):
+        colour = list(palette.PALETTE)[(order - 1) % len(palette.PALETTE)]
         categories[label], new = Category.objects.get_or_create(
-            label=label, defaults={"name": name, "slug": slugify(label), "display_order": order}
+            label=label,
+            defaults={"name": name, "slug": slugify(label), "display_order": order, "colour": colour},
         )
         created["categories"] += new
 

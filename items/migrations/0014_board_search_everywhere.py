@@ -1,5 +1,6 @@
-"""Search across the whole board: SQLite's FTS5 index with its triggers (``items.search_index``),
-and PostgreSQL's pg_trgm for "did you mean". Each database skips the other's part."""
+"""Search across the whole board: SQLite's FTS5 index (``items.search_index``; its triggers
+are created, and the index filled, after every ``migrate``), and PostgreSQL's pg_trgm for
+"did you mean". Each database skips the other's part."""
 
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
@@ -29,7 +30,7 @@ class Migration(migrations.Migration):
     operations = [
         TrigramExtension(),
         SQLiteOnlySQL(
-            sql=search_index.create_statements() + search_index.rebuild_statements(),
+            sql=search_index.TABLES,
             reverse_sql=search_index.DROP_STATEMENTS,
         ),
     ]

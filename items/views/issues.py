@@ -9,7 +9,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_date
 
 from items import reading
-from items.caching import page_versions, subject_discussion_keys
+from items.caching import COMMENTS_ON_ITEMS, page_versions, subject_discussion_keys
 from items.models import WeeklyIssue
 from items.querysets import details_when_drawn, latest_and_recent
 
@@ -23,9 +23,11 @@ def home(request):
     Template: ``items/home.html``. Context: ``issues``, a callable returning the latest issue and
     the recent ones.
     """
-    newest_first = WeeklyIssue.objects.published().with_counts().order_by("-issue_date")
+    newest_first = WeeklyIssue.objects.published().with_counts().numbered().order_by("-issue_date")
     # Called by the template, inside its fragment cache: only a miss reads the issues.
     issues = functools.partial(latest_and_recent, newest_first, RECENT_ISSUES)
+    # The latest issue's cards show comment counts: read with the board's version.
+    page_versions(request, COMMENTS_ON_ITEMS)
     return render(request, "items/home.html", {"issues": issues})
 
 
@@ -57,7 +59,7 @@ def issue_detail(request, slug):
     issues = WeeklyIssue.objects.visible_to(request.user)
     # The discussion link and its comment count come with the issue (one query fewer).
     issue = get_object_or_404(issues.select_related("discussion"), slug=slug)
-    page_versions(request, *subject_discussion_keys(issue))
+    page_versions(request, COMMENTS_ON_ITEMS, *subject_discussion_keys(issue))
     context = {"issue": issue}
     if reading.is_student(request.user):
         # One read of the items serves both the reader's checklist and the shared fragment.

@@ -67,13 +67,16 @@ class CountedPaginator(Paginator):
 
 
 def item_detail(request, pk, slug):
-    """Everything about one item, its issue and the insights that cite it.
+    """Everything about one item: its place in its issue, the insights that cite it, related
+    items and its discussion.
 
-    Template: ``items/item_detail.html``. Context: ``item`` (its ``tag_list`` and ``media_list``
-    are read only when its cached fragment is drawn), ``insights`` (a lazy queryset). A signed-in
-    reader's opening the page marks the item read.
+    Template: ``items/item_detail.html``. Context: ``item`` (with ``previous_in_issue`` and
+    ``next_in_issue``; its ``tag_list`` and ``media_list`` are read only when its cached fragment
+    is drawn), ``insights`` (a lazy queryset), ``related`` (a callable, called inside the fragment).
+    A signed-in reader's opening the page marks the item read.
     """
     queryset = NewsItem.objects.visible_to(request.user).select_related("issue", "category", "discussion")
+    queryset = queryset.with_neighbours()
     item = get_object_or_404(queryset, pk=pk)
     if item.slug != slug:
         return redirect(item, permanent=True)
@@ -83,7 +86,9 @@ def item_detail(request, pk, slug):
     item.is_read = reading.is_student(request.user)
     # Lazy: read only when the item's cached fragment is drawn.
     insights = Insight.objects.published().filter(evidence=item)
-    response = render(request, "items/item_detail.html", {"item": item, "insights": insights})
+    related = functools.partial(NewsItem.objects.published().related_to, item)
+    context = {"item": item, "insights": insights, "related": related}
+    response = render(request, "items/item_detail.html", context)
     if not item.issue.is_public:
         add_never_cache_headers(response)
     return response

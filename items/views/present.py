@@ -8,7 +8,7 @@ readable document.
 from dataclasses import dataclass, field
 
 import segno
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -109,18 +109,32 @@ def week_closing_slide(request, issue):
     on the first scan when it does not exist yet; to the Open Discussion only when an
     instructor has closed the week's discussion to readers. It shows the week's figures so far,
     which present.js keeps live from ``issue_figures``."""
-    week = class_reach.week_figures(issue)
-    week.pop("prompt")
-    figures = {"url": reverse("items:issue_figures", kwargs={"slug": issue.slug}), **week}
-    # The week's discussion (whatever its state) and the Open Discussion: one query for both.
-    candidates = list(Discussion.objects.filter(Q(issue=issue) | Q(slug=OPEN_DISCUSSION_SLUG)))
-    own = next((d for d in candidates if d.issue_id == issue.pk), None)
-    if own is None:
+    # The week's figures and its own discussion (whether readers may see it): one query.
+    own = Discussion.objects.filter(issue=OuterRef("pk"))
+    week = (
+        class_reach.issue_rows(WeeklyIssue.objects.filter(pk=issue.pk))
+        .annotate(
+            own_slug=Subquery(own.values("slug")[:1]),
+            own_prompt=Subquery(own.values("prompt")[:1]),
+            own_shown=Exists(Discussion.objects.published().filter(issue=OuterRef("pk"))),
+        )
+        .values("readers", "comments", "own_slug", "own_prompt", "own_shown")
+        .get()
+    )
+    figures = {
+        "url": reverse("items:issue_figures", kwargs={"slug": issue.slug}),
+        "readers": week["readers"],
+        "comments": week["comments"],
+    }
+    if week["own_slug"] is None:
         path = reverse("items:issue_discussion", kwargs={"slug": issue.slug})
         return closing_slide(request, None, "Discussion", path=path, prompt=WEEK_PROMPT, figures=figures)
-    if Discussion.objects.published().filter(pk=own.pk).exists():
-        return closing_slide(request, own, "Discussion", figures=figures)
-    fallback = next((d for d in candidates if d.slug == OPEN_DISCUSSION_SLUG and d is not own), None)
+    if week["own_shown"]:
+        path = reverse("items:discussion_detail", kwargs={"slug": week["own_slug"]})
+        return closing_slide(
+            request, None, "Discussion", path=path, prompt=week["own_prompt"], figures=figures
+        )
+    fallback = Discussion.objects.filter(slug=OPEN_DISCUSSION_SLUG).first()
     return closing_slide(request, fallback, "Discussion", figures=figures)
 
 
