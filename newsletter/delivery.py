@@ -240,6 +240,7 @@ def send_due(limit=None, should_stop=lambda: False):
     sent = 0
     try:
         while (limit is None or sent < limit) and not should_stop():
+            rate.wait()  # before the claim: a row is "sending" only while it is being sent
             delivery = claim_next(worker)
             if delivery is None:
                 break
@@ -251,7 +252,6 @@ def send_due(limit=None, should_stop=lambda: False):
                 drawn[delivery.issue_id] = IssueEmail(delivery.issue)
             to = delivery.recipient.email
             message = drawn[delivery.issue_id].message(delivery.recipient_id, to)
-            rate.wait()
             try:
                 if mailer is None or on_connection >= per_connection:
                     if mailer is not None:
