@@ -41,11 +41,17 @@ def parse_args(argv=None):
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts (default 1,2)")
     parser.add_argument("--subscribers", type=int, default=300)
-    parser.add_argument("--runs", type=int, default=1, help="publishes per worker count (median reported)")
+    parser.add_argument("--runs", type=int, default=1, help="publishes per worker count")
     parser.add_argument(
         "--readers", type=float, default=40, help="pages a second during the sending (0: none)"
     )
     parser.add_argument("--port", type=int, default=8151, help="gunicorn's port for the read load")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        help="NEWSLETTER_MESSAGES_PER_SECOND for the workers (default 0: no limit)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--smtp", nargs=2, metavar=("PORT", "FILE"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -74,14 +80,14 @@ def main(argv=None):
 def passthrough(args):
     return [
         *("--workers", args.workers, "--subscribers", str(args.subscribers), "--runs", str(args.runs)),
-        *("--readers", str(args.readers), "--port", str(args.port)),
+        *("--readers", str(args.readers), "--port", str(args.port), "--rate", str(args.rate)),
     ]
 
 
 # The child: one database, configured once ------------------------------------------------------
 
 
-def environment(db, smtp_port):
+def environment(db, smtp_port, rate=0):
     env = {
         "DJANGO_SETTINGS_MODULE": "newsboard.settings",
         "DEBUG": "false",
@@ -98,7 +104,7 @@ def environment(db, smtp_port):
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_port),
         "EMAIL_USE_TLS": "false",
-        "NEWSLETTER_MESSAGES_PER_SECOND": "0",
+        "NEWSLETTER_MESSAGES_PER_SECOND": str(rate),
         "NEWSLETTER_MESSAGES_PER_CONNECTION": "100",
         "NEWSBOARD_SITE_URL": "https://news.example.edu",
     }
@@ -184,7 +190,7 @@ def child(args):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         smtp_port = sock.getsockname()[1]
-    env = environment(args.db, smtp_port)
+    env = environment(args.db, smtp_port, args.rate)
     os.environ.update(env)
     fresh_database(env)
     import django
@@ -439,15 +445,16 @@ def write_report(args, rows):
         f"# Newsletter bench, {stamp}",
         "",
         f"`python -m bench.newsletter {' '.join(passthrough(args))}`: publish a six-item issue to "
-        f"{args.subscribers} verified subscribers; time from the publishing commit until every message is "
-        "in aiosmtpd's mailbox on a loopback port (no rate limit: NEWSLETTER_MESSAGES_PER_SECOND=0; "
-        "100 messages per SMTP connection; NEWSLETTER_SENDERS = the number of workers). Reads: anonymous "
-        f"GETs of the latest issue, the home page and the Open Discussion at {args.readers:g} pages a "
-        "second (the lecture hall's 200 readers at a page every 5 s) on gunicorn with 2 workers, for 5 s "
-        "before publishing and during the sending. 2 cores for everything; the load average (1 min, "
-        "taken at the end of each run) says how busy the machine was with other work; the workers' CPU "
-        "(user + system, from /proc, publishing to the last message) is what a message costs them "
-        "whatever the load.",
+        f"{args.subscribers} verified subscribers; time from the publishing commit until every message "
+        "is in aiosmtpd's mailbox on a loopback port "
+        f"(NEWSLETTER_MESSAGES_PER_SECOND={args.rate:g}, 0: no limit; 100 messages per SMTP "
+        "connection; NEWSLETTER_SENDERS = the number of workers). Reads: anonymous GETs of the "
+        "latest issue, the home page and the Open Discussion at "
+        f"{args.readers:g} pages a second (the lecture hall's 200 readers at a page every 5 s) on "
+        "gunicorn with 2 workers, for 5 s before publishing and during the sending. 2 cores for "
+        "everything; the load average (1 min, taken at the end of each run) says how busy the "
+        "machine was; the workers' CPU (user + system, from /proc, publishing to the last "
+        "message) is what a message costs them whatever the load.",
         "",
         "| database | workers | all in mailbox (s) | first (s) | each exactly once "
         "| workers' CPU a message (ms) | reads p50 / p99 before (ms) | reads p50 / p99 during (ms) "
@@ -459,7 +466,7 @@ def write_report(args, rows):
             f"| {db} | {workers} | {seconds} | {first} | {once} | {cpu} "
             f"| {b50} / {b99} | {d50} / {d99} | {dn} | {derr} | {load} |"
         )
-    path = RESULTS_DIR / f"{stamp}-newsletter.md"
+    path = RESULTS_DIR / f"{stamp}-newsletter{f'-rate{args.rate:g}' if args.rate else ''}.md"
     path.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     print(f"\nWritten to {path.relative_to(PROJECT_DIR)}")
