@@ -148,7 +148,11 @@ class ProfileForm(forms.ModelForm):
     email = forms.EmailField(
         required=False, help_text="Where the board sends email. A new address gets a link to confirm it."
     )
-    weekly_issue = forms.BooleanField(label="Email me each week's issue", required=False)
+    weekly_issue = forms.BooleanField(
+        label="Email me each week's issue",
+        required=False,
+        help_text="ML Weekly in your inbox when it is published. Each issue has a one-click unsubscribe.",
+    )
 
     class Meta:
         model = Profile

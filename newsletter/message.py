@@ -11,8 +11,8 @@ import html
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 
-from items.models import WeeklyIssue
 from newsletter.tokens import unsubscribe_url
 
 PLACEHOLDER = "https://unsubscribe.invalid/__newsletter_unsubscribe__"
@@ -42,8 +42,6 @@ class IssueEmail:
     """One issue's subject and both parts, drawn once, with a placeholder for the unsubscribe link."""
 
     def __init__(self, issue):
-        if not hasattr(issue, "item_list") or "item_list" not in vars(issue):
-            issue = WeeklyIssue.objects.get(pk=issue.pk)
         self.issue = issue
         items = []
         for item in issue.item_list:
@@ -65,7 +63,7 @@ class IssueEmail:
             "items": items,
             "issue_url": absolute(issue.get_absolute_url()),
             "site_url": settings.NEWSBOARD_SITE_URL,
-            "settings_url": absolute("/accounts/settings/"),
+            "settings_url": absolute(reverse("account_settings")),
             "site_name": settings.NEWSBOARD_SITE_NAME,
             "unsubscribe_url": PLACEHOLDER,
         }

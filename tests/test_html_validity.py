@@ -9,11 +9,15 @@ import json
 import os
 import shutil
 import subprocess
+import urllib.parse
 
 import pytest
 from django.core.management import call_command
 
 from items.models import Discussion, NewsItem
+from newsletter import tokens
+from newsletter.message import IssueEmail
+from tests.newsletter_support import verify
 
 pytestmark = pytest.mark.django_db
 
@@ -53,9 +57,21 @@ def test_pages_are_valid_html(client, student, tmp_path):
         path = tmp_path / f"page{index}.html"
         path.write_bytes(response.content)
         files.append(str(path))
+    unsubscribe = urllib.parse.urlsplit(tokens.unsubscribe_url(student.pk)).path
+    verify(student)
+    for name, url in [("unsubscribe", unsubscribe), ("unsubscribe-bad", unsubscribe[:-5] + "x/")]:
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(client.get(url).content)
+        files.append(str(path))
+    path = tmp_path / "issue-email.html"
+    path.write_text(IssueEmail(item.issue).message(student.pk, student.email).alternatives[0].content)
+    files.append(str(path))
     client.force_login(student)
     path = tmp_path / "signed-in-discussion.html"
     path.write_bytes(client.get(Discussion.objects.get().get_absolute_url()).content)
+    files.append(str(path))
+    path = tmp_path / "settings.html"
+    path.write_bytes(client.get("/accounts/settings/").content)
     files.append(str(path))
 
     result = subprocess.run(
