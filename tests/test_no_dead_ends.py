@@ -3,6 +3,7 @@ page leads on to its neighbours, the insights citing it, related items and its d
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from items import services
 from tests.factories import (
@@ -39,7 +40,10 @@ def week():
 def test_a_card_title_links_to_its_source_or_else_to_its_page(week):
     html = page(week["linked"].issue.get_absolute_url())
     linked, unlinked = week["linked"], week["unlinked"]
-    assert f'<a href="{linked.link}" rel="noopener" class="external">Linked<span' in html
+    # Through the board (a signed-in reader's opening marks it read), then to the source.
+    go = reverse("items:item_go", args=[linked.pk])
+    assert f'<a href="{go}" rel="noopener" class="external">Linked<span' in html
+    assert Client().get(go)["Location"] == linked.link
     assert f'<a href="{unlinked.get_absolute_url()}">Unlinked</a>' in html
     assert "Permalink" not in html
 

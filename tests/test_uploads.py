@@ -27,6 +27,15 @@ def png_claiming(width, height):
     return SimpleUploadedFile("innocent.png", bytes(data), content_type="image/png")
 
 
+def form_errors(response):
+    """What the admin's form said, for a failure message."""
+    context = response.context or {}
+    errors = [context["adminform"].form.errors] if "adminform" in context else []
+    for formset in context.get("inline_admin_formsets", []):
+        errors += [formset.formset.errors, formset.formset.non_form_errors()]
+    return errors
+
+
 def post_media(client, upload):
     item = NewsItemFactory()
     media = [media_row(upload)]
@@ -53,7 +62,7 @@ def test_a_decompression_bomb_is_a_clear_admin_form_error(instructor_client, wid
 @pytest.mark.parametrize(("fmt", "extension"), [("GIF", ".gif"), ("JPEG", ".jpg"), ("PNG", ".png")])
 def test_the_stored_extension_follows_the_content_not_the_name(instructor_client, fmt, extension):
     response = post_media(instructor_client, png_upload(name="looks-like.png", fmt=fmt))
-    assert response.status_code == 302
+    assert response.status_code == 302, form_errors(response)
     media = Media.objects.get()
     assert media.image.name.endswith(extension)
     with Image.open(media.image.open("rb")) as stored:
