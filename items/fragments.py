@@ -174,9 +174,9 @@ def render_thread(request, discussion, version, page_url, sort="time", state=Rea
     """``(html, count, new)``: the reader's thread in ``sort`` order, how many of its comments are
     visible, and the pks of those new to the reader (``state``) in reading order.
 
-    The HTML is the shared thread, with the reader's own comments, the ones they marked helpful
-    and the ones new to them drawn for them; drawn whole for an instructor and for an author
-    whose comment waits for approval or was hidden."""
+    The HTML is the shared thread, with the reader's own comments drawn for them and the ones
+    they marked helpful or that are new to them in their shared marked versions; drawn whole for
+    an instructor and for an author whose comment waits for approval or was hidden."""
     user = request.user
     signed_in = user.is_authenticated
     summary_key, own_prefix, markable_key = _keys(discussion, version, signed_in, sort)
@@ -217,14 +217,17 @@ def render_thread(request, discussion, version, page_url, sort="time", state=Rea
     else:
         mine = own.get(reader_id, [])
     parts = list(parts)
-    new = []
+    new, marks = [], []
     for pk, (place, entry) in sorted(markable.items(), key=lambda pair: pair[1][0]):
         is_new = _is_new(entry, reader_id, since)
         if is_new:
             new.append(pk)
         if is_new or pk in marked:
-            theirs = dataclasses.replace(entry, helpful_marked=pk in marked, is_new=is_new)
-            parts[place] = template.render({**context, "entry": theirs})
+            marks.append((place, dataclasses.replace(entry, helpful_marked=pk in marked, is_new=is_new)))
+    # A comment marked new or helpful is drawn as any classmate with the same marks sees it, and
+    # shared with them: a lecture's 100 new comments are drawn once, not once per reader.
+    for (place, _), html in zip(marks, drawn_comments([entry for _, entry in marks], page_url), strict=True):
+        parts[place] = html
     now = timezone.now()
     for place, entry in mine:
         theirs = dataclasses.replace(

@@ -162,3 +162,40 @@ def test_a_new_comment_draws_itself_not_the_whole_thread(monkeypatch):
 
     assert "Just in" in page and page.count('class="comment ') == 6
     assert drawn == [new.pk]
+
+
+def test_comments_new_to_many_readers_are_drawn_once_for_all_of_them(monkeypatch):
+    """A lecture: 30 posts land while the class reads. Each reader sees them marked new, and
+    the marked comments are drawn once, for everyone with the same marks, not once per reader."""
+    from datetime import timedelta
+
+    from items import fragments
+    from items.models import DiscussionVisit
+
+    discussion = DiscussionFactory()
+    readers = [UserFactory() for _ in range(4)]
+    for reader in readers:
+        page_for(reader, discussion)
+    DiscussionVisit.objects.update(
+        last_seen_at=DiscussionVisit.objects.get(student=readers[0]).last_seen_at - timedelta(minutes=1)
+    )
+    posted = [
+        services.comment_create(discussion=discussion, author=UserFactory(), body=f"Post {n}")
+        for n in range(30)
+    ]
+    drawn = []
+    template = fragments.get_template(fragments.COMMENT_TEMPLATE)
+    original = type(template).render
+
+    def counting(self, context=None, request=None):
+        if isinstance(context, dict) and "entry" in context:
+            drawn.append((context["entry"].comment.pk, context["entry"].is_new))
+        return original(self, context, request)
+
+    monkeypatch.setattr(type(template), "render", counting)
+    pages = [page_for(reader, discussion) for reader in readers]
+
+    assert all("30 new comments since your last visit" in page for page in pages)
+    assert all(page.count("badge-new") == 30 for page in pages)
+    # The plain thread once, and once more each comment as it is marked new: 60 in all, not 150.
+    assert sorted(drawn) == sorted([(c.pk, False) for c in posted] + [(c.pk, True) for c in posted])
