@@ -19,7 +19,7 @@ from django.utils.html import escape
 from items.caching import discussion_key, page_versions
 from items.models import Category, Comment, Discussion, Insight, NewsItem, WeeklyIssue
 from items.querysets import item_lines
-from items.services import ANONYMOUS_NAME
+from items.services import ANONYMOUS_NAME, display_name
 
 FEED_ISSUES = 20
 FEED_ITEMS = 50
@@ -222,9 +222,4 @@ class CommentsFeed(Feed):
 def comment_author(comment):
     """The name a discussion page shows a classmate for a comment's author: "Anonymous student"
     for a comment posted anonymously (a feed is public, so never the name behind it)."""
-    if comment.is_anonymous:
-        return ANONYMOUS_NAME
-    if comment.author is None:
-        return "[deleted account]"
-    profile = getattr(comment.author, "profile", None)
-    return (profile.display_name if profile else "") or comment.author.get_username()
+    return display_name(comment.author) if not comment.is_anonymous else ANONYMOUS_NAME
