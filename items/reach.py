@@ -133,13 +133,18 @@ def participants():
 
 
 def week_figures(issue):
-    """``{"readers": ..., "comments": ..., "prompt": ...}`` for one issue so far, with its own
-    discussion's prompt (None before it has one), in one query: present mode's closing slide."""
-    prompt = Discussion.objects.filter(issue=OuterRef("pk")).values("prompt")[:1]
+    """``{"readers", "comments"}`` for one issue so far, with its own discussion (``own_slug`` and
+    ``own_prompt``, None before it has one; ``own_shown``: readers may see it), in one query:
+    present mode's closing slide and its live figures."""
+    own = Discussion.objects.filter(issue=OuterRef("pk"))
     return (
         issue_rows(WeeklyIssue.objects.filter(pk=issue.pk))
-        .annotate(prompt=Subquery(prompt))
-        .values("readers", "comments", "prompt")
+        .annotate(
+            own_slug=Subquery(own.values("slug")[:1]),
+            own_prompt=Subquery(own.values("prompt")[:1]),
+            own_shown=Exists(Discussion.objects.published().filter(issue=OuterRef("pk"))),
+        )
+        .values("readers", "comments", "own_slug", "own_prompt", "own_shown")
         .get()
     )
 

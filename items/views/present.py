@@ -8,7 +8,6 @@ readable document.
 from dataclasses import dataclass, field
 
 import segno
-from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -109,18 +108,7 @@ def week_closing_slide(request, issue):
     on the first scan when it does not exist yet; to the Open Discussion only when an
     instructor has closed the week's discussion to readers. It shows the week's figures so far,
     which present.js keeps live from ``issue_figures``."""
-    # The week's figures and its own discussion (whether readers may see it): one query.
-    own = Discussion.objects.filter(issue=OuterRef("pk"))
-    week = (
-        class_reach.issue_rows(WeeklyIssue.objects.filter(pk=issue.pk))
-        .annotate(
-            own_slug=Subquery(own.values("slug")[:1]),
-            own_prompt=Subquery(own.values("prompt")[:1]),
-            own_shown=Exists(Discussion.objects.published().filter(issue=OuterRef("pk"))),
-        )
-        .values("readers", "comments", "own_slug", "own_prompt", "own_shown")
-        .get()
-    )
+    week = class_reach.week_figures(issue)
     figures = {
         "url": reverse("items:issue_figures", kwargs={"slug": issue.slug}),
         "readers": week["readers"],
