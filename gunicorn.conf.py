@@ -21,6 +21,11 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 
 # Recycle workers now and then so a slow leak cannot grow; jitter keeps them from all
 # restarting at the same moment.
+# The app is loaded once, in the master, and each worker is forked from it: a recycled worker
+# answers at once; loaded in each worker, a recycled one first imports Django for about a second
+# while the other serves alone (figures in DEPLOY.md).
+# Settings and code changes then need a restart, not a HUP (DEPLOY.md).
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() != "false"
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
 

@@ -36,8 +36,9 @@ def production_env(scale, db, *, static_root, no_cache=False):
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
         # gunicorn.conf.py recycles workers every ~1,000 requests; under wrk that is every
         # second or two, so each run would measure worker boots and an emptied local-memory
-        # cache, and the memory check would see fresh workers. Measure steady workers.
-        "GUNICORN_MAX_REQUESTS": "0",
+        # cache, and the memory check would see fresh workers. Measure steady workers
+        # (BENCH_GUNICORN_MAX_REQUESTS=1000: as in production, to see what recycling costs).
+        "GUNICORN_MAX_REQUESTS": os.environ.get("BENCH_GUNICORN_MAX_REQUESTS", "0"),
     }
     # With --no-cache the page cache is off by its own setting too, so not even its
     # content-version query runs (the dummy cache alone would still make that query); warm
