@@ -95,6 +95,18 @@ def draw_shared_thread(discussion, rows, version, signed_in, page_url, sort="tim
     return summary, own, markable
 
 
+def public_thread(discussion, version, page_url):
+    """``(html, count)``: the thread as a signed-out reader sees it, with no one's buttons, and how
+    many comments it shows. An item's page shows it whole, for every reader alike; acting on a
+    comment (replying, marking it helpful, editing) happens on the discussion's own page."""
+    summary = cache.get(_keys(discussion, version, False, "time")[0])
+    if summary is None:
+        rows = thread_rows(discussion, version)
+        summary, _, _ = draw_shared_thread(discussion, rows, version, False, page_url)
+    _, _, count, parts = summary
+    return mark_safe("".join(parts)), count  # noqa: S308 (each part is autoescaped template output)
+
+
 def drawn_comments(entries, page_url):
     """Each entry's HTML, as a classmate sees it, in order.
 

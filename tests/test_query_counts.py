@@ -44,8 +44,8 @@ BOUNDS = {
     "category_detail": 5,
     "tag_detail": 5,
     # The item (with issue, category, discussion and its neighbours in the issue), its tags, its
-    # media, its insights, its related items.
-    "item_detail": 6,
+    # media, its insights, its related items, its discussion's comments (shown inline).
+    "item_detail": 7,
     "insight_list": 3,
     # The board's version, the discussion, its version, the thread's rows.
     "discussion_detail": 4,
@@ -62,8 +62,11 @@ SIGNED_IN_QUERIES = 2
 # helpful marks and last visit (one query) and this visit recorded; on the archive, their
 # progress on the page's weeks.
 READER_QUERIES = {"discussion_detail": 2, "issue_list": 1}
-# No page, for any reader, runs more than this.
+# No page, for any reader, runs more than this; but an item's page for a signed-in reader when
+# both the page's fragments and its discussion's thread (shared with the discussion's own page,
+# drawn once per comment for everyone) are cold: one more, the thread's rows.
 MOST = 8
+MOST_EXCEPT = {"item_detail": 9}
 
 
 def build_ten_times_the_demo():
@@ -95,6 +98,9 @@ def page_urls():
     """One URL per page, chosen from what is in the database."""
     issue = WeeklyIssue.objects.published().order_by("-issue_date")[1]
     item = NewsItem.objects.published().filter(tags__isnull=False).order_by("-pk").first()
+    if not hasattr(item, "discussion"):
+        # The item page shows its discussion's comments inline: give it some.
+        CommentFactory.create_batch(12, discussion=DiscussionFactory(item=item, slug=f"item-{item.pk}"))
     tag = item.tags.first()
     category = item.category
     word = max(re.findall(r"\w+", item.title), key=len)
@@ -133,7 +139,7 @@ def test_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queri
     for name, url in page_urls().items():
         signed_in_bound = BOUNDS[name] + SIGNED_IN_QUERIES + READER_QUERIES.get(name, 0)
         for reader, bound in ((client, BOUNDS[name]), (signed_in, signed_in_bound)):
-            assert bound <= MOST, name
+            assert bound <= MOST_EXCEPT.get(name, MOST), name
             cache.clear()  # drawn from nothing: the most a page ever runs
             if reader is signed_in:
                 # The reader's session stays cached (cached_db with Redis): not the page's work.

@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 
 from items import reading
-from items.caching import BOARD, page_versions, subject_discussion_keys
+from items.caching import BOARD, discussion_key, page_versions, subject_discussion_keys
 from items.filters import NewsItemFilter, asks_anything, published_tags
+from items.fragments import public_thread
 from items.models import Category, Insight, NewsItem
 
 CATEGORY_PAGE_SIZE = 30
@@ -72,7 +73,8 @@ def item_detail(request, pk, slug):
 
     Template: ``items/item_detail.html``. Context: ``item`` (with ``previous_in_issue`` and
     ``next_in_issue``; its ``tag_list`` and ``media_list`` are read only when its cached fragment
-    is drawn), ``insights`` (a lazy queryset), ``related`` (a callable, called inside the fragment).
+    is drawn), ``insights`` (a lazy queryset), ``related`` (a callable, called inside the fragment),
+    ``thread``: its discussion's comments as a signed-out reader sees them (``None`` with none).
     A signed-in reader's opening the page marks the item read.
     """
     queryset = NewsItem.objects.visible_to(request.user).select_related("issue", "category", "discussion")
@@ -80,14 +82,19 @@ def item_detail(request, pk, slug):
     item = get_object_or_404(queryset, pk=pk)
     if item.slug != slug:
         return redirect(item, permanent=True)
-    page_versions(request, *subject_discussion_keys(item))
+    versions = page_versions(request, *subject_discussion_keys(item))
     # Opening an item's page reads it.
     reading.mark_read(request.user, [item])
     item.is_read = reading.is_student(request.user)
     # Lazy: read only when the item's cached fragment is drawn.
     insights = Insight.objects.published().filter(evidence=item)
     related = functools.partial(NewsItem.objects.published().related_to, item)
-    context = {"item": item, "insights": insights, "related": related}
+    discussion = item.discussion_if_shown
+    thread = None
+    if discussion is not None and discussion.comment_count:
+        key = discussion_key(discussion.pk)
+        thread, _ = public_thread(discussion, versions[key], discussion.get_absolute_url())
+    context = {"item": item, "insights": insights, "related": related, "thread": thread}
     response = render(request, "items/item_detail.html", context)
     if not item.issue.is_public:
         add_never_cache_headers(response)
