@@ -137,14 +137,20 @@ def test_an_item_page_shows_its_discussion_inline_with_the_count(week):
     # Shared with everyone alike: the author sees no Edit of theirs here, and an anonymous
     # comment stays anonymous (nobody's name reaches a page every reader gets).
     author = discussion.comments.get().author
-    services.comment_create(discussion=discussion, author=UserFactory(username="hidden-hannah"), body="Me too", anonymous=True)
+    services.comment_create(
+        discussion=discussion, author=UserFactory(username="hidden-hannah"), body="Me too", anonymous=True
+    )
     for reader in (author, UserFactory(), None):
         client = Client()
         if reader is not None:
             client.force_login(reader)
         section = page(item.get_absolute_url(), client).split('<section id="discussion"')[1]
         assert "(2 comments)" in section and "Me too" in section and "Anonymous student" in section
-        assert "hidden-hannah" not in section and "/edit/" not in section and "csrfmiddlewaretoken" not in section
+        assert (
+            "hidden-hannah" not in section
+            and "/edit/" not in section
+            and "csrfmiddlewaretoken" not in section
+        )
     discussion.is_hidden = True
     discussion.save()
     assert '<section id="discussion"' not in page(item.get_absolute_url())
