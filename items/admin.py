@@ -5,8 +5,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.urls import path
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from taggit.forms import TagWidget
 from taggit.managers import TaggableManager
 from taggit.models import Tag
@@ -291,11 +294,48 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Insight)
 class InsightAdmin(admin.ModelAdmin):
-    list_display = ["number", "headline", "is_published"]
+    list_display = ["number", "headline", "is_published", "from_discussion"]
     list_editable = ["is_published"]
-    list_filter = ["is_published"]
+    list_filter = ["is_published", ("source_comment", admin.EmptyFieldListFilter)]
     search_fields = ["headline", "body"]
     autocomplete_fields = ["evidence"]
+    readonly_fields = ["source"]
+    fieldsets = [
+        (None, {"fields": ["number", "headline", "body", "evidence", "is_published"]}),
+        (
+            "From the discussion",
+            {
+                "fields": ["source", "credit"],
+                "description": "An insight made from a student's comment (“Make an insight” on the "
+                "comment) links back to it and credits the student. They are told when you publish it.",
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source_comment__discussion")
+
+    @admin.display(description="From the discussion", boolean=True, ordering="source_comment")
+    def from_discussion(self, obj):
+        return obj.source_comment_id is not None
+
+    @admin.display(description="Made from")
+    def source(self, obj):
+        comment = obj.source_comment
+        if comment is None:
+            return "No comment (written here, imported, or its comment was deleted)."
+        return format_html(
+            '<a href="{}">{}</a> (<a href="{}">in the admin</a>): “{}”',
+            comment.get_absolute_url(),
+            comment,
+            reverse("admin:items_comment_change", args=[comment.pk]),
+            Truncator(comment.body).chars(200),
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if services.insight_published(obj):
+            messages.info(request, f"The student whose comment became Insight {obj.number} is told.")
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
@@ -400,7 +440,7 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields + ["is_pinned"]
     inlines = [ModerationActionInline, CommentReportInline, CommentRevisionInline]
-    actions = ["hide", "restore", "approve", "reject"]
+    actions = ["hide", "restore", "approve", "reject", "make_insight"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author", "discussion").with_report_counts()
@@ -436,10 +476,28 @@ class CommentAdmin(admin.ModelAdmin):
         pending = queryset.filter(status=Comment.Status.PENDING)
         self._moderate(request, pending, services.comment_reject, "Rejected pending")
 
+    @admin.action(description="Make a draft insight from each selected comment", permissions=["change"])
+    def make_insight(self, request, queryset):
+        made, refused = [], []
+        for comment in queryset.select_related("discussion__item", "discussion__issue", "author"):
+            try:
+                made.append(services.insight_from_comment(comment=comment, by=request.user)[0])
+            except ValidationError as error:
+                refused.append(f"comment {comment.pk}: {' '.join(error.messages)}")
+        if refused:
+            self.message_user(request, f"No insight from {'; '.join(refused)}", messages.WARNING)
+        if len(made) == 1:
+            self.message_user(request, f"Here is Insight {made[0].number}, a draft.", messages.SUCCESS)
+            return redirect("admin:items_insight_change", made[0].pk)
+        if made:
+            numbers = ", ".join(str(insight.number) for insight in made)
+            self.message_user(request, f"Draft insights {numbers} are ready to edit.", messages.SUCCESS)
+        return None
+
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "display_name", "notify_replies"]
+    list_display = ["user", "display_name", "notify_replies", "credit_by_name"]
     search_fields = ["user__username", "display_name"]
 
 

@@ -258,7 +258,21 @@ def comment_changed(sender, instance, **kwargs):
     keys = [discussion_key(instance.discussion_id)]
     if instance.discussion.item_id is not None:
         keys.append(COMMENTS_ON_ITEMS)
+    if not kwargs.get("created") and is_insight_source(instance):
+        # Its insight links to it only while readers can see it.
+        keys.append(BOARD)
     bump(*keys)
+
+
+def is_insight_source(comment):
+    """Whether a published insight grew from ``comment`` (and links to it)."""
+    return models.Insight.objects.filter(source_comment_id=comment.pk, is_published=True).exists()
+
+
+def insight_source_deleted(sender, instance, **kwargs):
+    # Before the delete: afterwards the insight no longer names its comment.
+    if is_insight_source(instance):
+        bump(BOARD)
 
 
 def comment_part_changed(sender, instance, **kwargs):
@@ -302,6 +316,7 @@ def connect():
     for model in COMMENT_MODELS:
         post_save.connect(comment_part_changed, sender=model, dispatch_uid=f"bump-{model.__name__}-save")
         post_delete.connect(comment_part_changed, sender=model, dispatch_uid=f"bump-{model.__name__}-delete")
+    pre_delete.connect(insight_source_deleted, sender=models.Comment, dispatch_uid="bump-insight-source")
     post_save.connect(profile_changed, sender=models.Profile, dispatch_uid="bump-profile-save")
     # Before the delete, while the comments still name their author.
     pre_delete.connect(user_deleted, sender=get_user_model(), dispatch_uid="bump-user-delete")

@@ -164,14 +164,21 @@ class InsightsFeed(Feed):
     def link(self):
         return reverse("items:insight_list")
 
+    # Rendered with autoescaping: the body, whom it credits and the link to the comment it grew from.
+    description_template = "items/feeds/insight_description.html"
+
     def items(self):
-        return Insight.objects.published().order_by("-number")[:FEED_ITEMS]
+        return Insight.objects.published().with_source().order_by("-number")[:FEED_ITEMS]
 
     def item_title(self, insight):
         return f"Insight {insight.number}: {insight.headline}"
 
-    def item_description(self, insight):
-        return insight.body
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        source = kwargs["item"].source_url
+        # Absolute, as a feed reader needs it.
+        context["source_url"] = kwargs["request"].build_absolute_uri(source) if source else ""
+        return context
 
 
 class CommentsFeed(Feed):

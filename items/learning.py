@@ -7,11 +7,32 @@ Each function is one query.
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    StringAgg,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 
 from items import reading
-from items.models import Comment, Discussion, DiscussionVisit, HelpfulMark, NewsItem, ReadMark, WeeklyIssue
+from items.models import (
+    Comment,
+    Discussion,
+    DiscussionVisit,
+    HelpfulMark,
+    Insight,
+    NewsItem,
+    ReadMark,
+    WeeklyIssue,
+)
 from items.services import shown_name
 
 RECENT_WEEKS = 10
@@ -91,12 +112,23 @@ def term_reading(student):
 
 
 def participation(student):
-    """``student``'s own figures: comments posted, helpful marks received, endorsements."""
+    """``student``'s own figures: comments posted, helpful marks received, endorsements, and
+    ``insights``: the published insights their comments became (each knows its number and
+    address)."""
 
     def counted(queryset):
         return Coalesce(Subquery(queryset.order_by().values("n"), output_field=IntegerField()), 0)
 
     mine = Comment.objects.filter(author=OuterRef("pk"), status=Comment.Status.VISIBLE)
+    # The published insights grown from the student's comments, as "3,5": no query of their own.
+    insights = (
+        Insight.objects.published()
+        .filter(source_comment__author=OuterRef("pk"))
+        .order_by()
+        .values("source_comment__author")
+        .annotate(n=StringAgg(Cast("number", CharField()), Value(",")))
+        .values("n")
+    )
     row = (
         get_user_model()
         .objects.filter(pk=student.pk)
@@ -110,10 +142,14 @@ def participation(student):
                 .values("comment__author")
                 .annotate(n=Count("pk"))
             ),
+            insight_numbers=Subquery(insights, output_field=CharField()),
         )
-        .values("comment_count", "endorsed_count", "helpful_count")
+        .values("comment_count", "endorsed_count", "helpful_count", "insight_numbers")
         .get()
     )
+    numbers = row.pop("insight_numbers") or ""
+    # In number order here: SQLite's aggregate takes no ORDER BY.
+    row["insights"] = [Insight(number=number) for number in sorted(int(n) for n in numbers.split(",") if n)]
     return row
 
 

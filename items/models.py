@@ -3,6 +3,7 @@
 import time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -356,18 +357,64 @@ class Insight(models.Model):
         help_text="The news items that support this insight.",
     )
     is_published = models.BooleanField(default=False, help_text="Shown to students when ticked.")
+    source_comment = models.ForeignKey(
+        "Comment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="insights",
+        help_text="The student's comment this insight grew from: linked as “from the discussion”.",
+    )
+    credit = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Whom the insight credits, shown as “Suggested by …”: the student's name, or “a student” "
+        "when they posted anonymously or do not want their name shown. Leave empty for no credit.",
+    )
+    # When the comment's author was told their comment became this insight (once, on publishing).
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = InsightQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]
-        constraints = [not_blank("headline"), not_blank("body")]
+        constraints = [
+            not_blank("headline"),
+            not_blank("body"),
+            models.UniqueConstraint(
+                fields=["source_comment"],
+                condition=Q(source_comment__isnull=False),
+                name="insight_one_per_comment",
+                violation_error_message="Another insight already grew from this comment.",
+            ),
+        ]
 
     def __str__(self):
         return f"Insight {self.number}: {self.headline}"
 
     def get_absolute_url(self):
         return reverse("items:insight_list") + f"#insight-{self.number}"
+
+    def clean(self):
+        # A credit must not name a student who posted anonymously or asked not to be named.
+        from items.services import credit_names_hidden_author
+
+        if self.source_comment_id and credit_names_hidden_author(self.credit, self.source_comment):
+            raise ValidationError(
+                {
+                    "credit": "This student posted the comment anonymously or asked not to be named: "
+                    "credit them as “a student”."
+                }
+            )
+
+    @property
+    def source_url(self):
+        """The comment this insight grew from, in its discussion, while readers can see it there;
+        else "" (needs ``InsightQuerySet.with_source()``)."""
+        if not self.source_slug:
+            return ""
+        url = reverse("items:discussion_detail", kwargs={"slug": self.source_slug})
+        return f"{url}#c{self.source_comment_id}"
 
 
 class Discussion(models.Model):
@@ -544,6 +591,11 @@ class Profile(models.Model):
     display_name = models.CharField(max_length=80, blank=True)
     notify_replies = models.BooleanField(
         default=True, help_text="Email me when someone replies to my comment."
+    )
+    credit_by_name = models.BooleanField(
+        default=True,
+        help_text="When an instructor turns my comment into an insight, credit me by name "
+        "(otherwise as “a student”).",
     )
 
     class Meta:

@@ -280,6 +280,19 @@ class InsightQuerySet(models.QuerySet):
         )
         return self.prefetch_related(Prefetch("evidence", queryset=evidence))
 
+    def with_source(self):
+        """Annotate ``source_slug``: the slug of the discussion an insight's comment is in, while
+        readers can see that comment there (visible, in a public discussion), else None: what
+        ``Insight.source_url`` links to. No extra query."""
+        from items.models import Comment, Discussion
+
+        shown = Comment.objects.filter(
+            pk=OuterRef("source_comment_id"),
+            status=Comment.Status.VISIBLE,
+            discussion__in=Discussion.objects.published(),
+        )
+        return self.annotate(source_slug=Subquery(shown.values("discussion__slug")[:1]))
+
 
 class DiscussionQuerySet(models.QuerySet):
     def published(self):

@@ -1,6 +1,7 @@
 """Every write that carries a rule. Views and the admin call these; they never write directly."""
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from django.db.models import F, Max, ProtectedError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 
 from items import permissions
 from items.models import (
@@ -497,6 +498,156 @@ def reply_notification(comment):
     }
     subject = f"{context['replier']} replied to your comment on “{comment.discussion.title}”"
     return subject, render_to_string("items/email/reply_notification.txt", context)
+
+
+# Insights from the discussion: an instructor turns a student's comment into a draft insight.
+
+# How an insight credits a student who posted anonymously or asked not to be named.
+STUDENT_CREDIT = "a student"
+# A headline when a comment's first line has no words in it (only Markdown marks).
+FALLBACK_HEADLINE = "From the discussion"
+
+
+def insight_credit(comment):
+    """The credit an insight from ``comment`` starts with: its author's name as classmates see it,
+    or "a student" when it was posted anonymously, the author asked not to be named
+    (``Profile.credit_by_name``) or the account is gone."""
+    author = comment.author
+    if author is None or comment.is_anonymous:
+        return STUDENT_CREDIT
+    if Profile.objects.filter(user=author, credit_by_name=False).exists():
+        return STUDENT_CREDIT
+    return display_name(author)
+
+
+def credit_names_hidden_author(credit, comment):
+    """Whether ``credit`` names the author of ``comment`` although they must not be named (the
+    comment is anonymous, or they asked not to be)."""
+    author = comment.author
+    if not credit or author is None or insight_credit(comment) != STUDENT_CREDIT:
+        return False
+    names = {author.get_username(), display_name(author)}
+    return any(
+        re.search(rf"(?<!\w){re.escape(name)}(?!\w)", credit, re.IGNORECASE) for name in names if name.strip()
+    )
+
+
+def insight_headline(text):
+    """An insight's headline from a comment's text: its first sentence (of its first line with
+    words), without Markdown's leading marks, at most the field's length; never blank."""
+    limit = Insight._meta.get_field("headline").max_length
+    for line in text.splitlines():
+        line = line.strip().lstrip("#>*-+ \t").strip()
+        if any(character.isalnum() for character in line):
+            sentence = re.split(r"(?<=[.!?])\s", line, maxsplit=1)[0]
+            return Truncator(sentence).chars(limit)
+    return FALLBACK_HEADLINE
+
+
+def discussion_evidence(discussion):
+    """The news items a discussion is about: its item, or its week's items (none for the Open
+    Discussion)."""
+    if discussion.item_id is not None:
+        return [discussion.item]
+    if discussion.issue_id is not None:
+        return list(discussion.issue.items.order_by("position"))
+    return []
+
+
+def insight_from_comment(*, comment, by):
+    """Make a draft insight from a visible ``comment`` and return ``(insight, created)``.
+
+    Numbered after the last insight, its headline the comment's first sentence, its body the
+    comment's text, its evidence the discussion's items, crediting the student
+    (``insight_credit``). A comment makes one insight: asked again, this returns that one.
+    Instructors only.
+    """
+    if by is None or not permissions.is_moderator(by):
+        raise PermissionDenied("Only instructors can make insights from comments.")
+    if existing := Insight.objects.filter(source_comment=comment).first():
+        return existing, False
+    if comment.status != Comment.Status.VISIBLE:
+        raise ValidationError("Only a visible comment can become an insight.")
+    evidence = discussion_evidence(comment.discussion)
+    for attempt in range(3):
+        insight = Insight(
+            number=(Insight.objects.aggregate(m=Max("number"))["m"] or 0) + 1,
+            headline=insight_headline(comment.body),
+            body=comment.body.strip(),
+            source_comment=comment,
+            credit=insight_credit(comment),
+            is_published=False,
+        )
+        try:
+            with transaction.atomic():
+                insight.full_clean(validate_unique=False, validate_constraints=False)
+                insight.save()
+                insight.evidence.set(evidence)
+        except IntegrityError:
+            # Another instructor promoted it, or took the number, at the same moment.
+            if existing := Insight.objects.filter(source_comment=comment).first():
+                return existing, False
+            if attempt == 2:
+                raise
+        else:
+            return insight, True
+
+
+def insight_published(insight):
+    """Call after saving ``insight``: once it is published, the student whose comment it grew
+    from is told, once (``notified_at``), by email on commit (sent only to a verified address)
+    and on their "My week" page."""
+    if not insight.is_published or insight.source_comment_id is None or insight.notified_at is not None:
+        return False
+    now = timezone.now()
+    # One claim per insight, whoever saves it at the same time.
+    claimed = Insight.objects.filter(pk=insight.pk, is_published=True, notified_at__isnull=True).update(
+        notified_at=now
+    )
+    if not claimed:
+        return False
+    insight.notified_at = now
+    transaction.on_commit(lambda: send_insight_notification(insight))
+    return True
+
+
+def send_insight_notification(insight):
+    """Queue the email to the student; the worker sends it, never this request."""
+    from newsletter import tasks
+
+    try:
+        tasks.enqueue(tasks.notify_insight, insight.pk)
+    except Exception:
+        # The insight is already published; a queue hiccup must not turn that into an error page.
+        logger.exception("Insight notification for insight %s could not be queued", insight.pk)
+
+
+def insight_notification(insight):
+    """The email's subject and plain-text body: the student's comment became this insight."""
+    comment = insight.source_comment
+    context = {
+        "insight": insight,
+        "comment": comment,
+        "recipient": display_name(comment.author),
+        "url": settings.NEWSBOARD_SITE_URL + insight.get_absolute_url(),
+        "settings_url": settings.NEWSBOARD_SITE_URL + reverse("account_settings"),
+        "site_name": settings.NEWSBOARD_SITE_NAME,
+    }
+    subject = f"Your comment became Insight {insight.number}: {insight.headline}"
+    return subject, render_to_string("items/email/insight_notification.txt", context)
+
+
+def uncredit_author(user):
+    """``user`` asked not to be named: insights from their comments that name them credit "a
+    student" instead. Returns how many changed."""
+    changed = 0
+    insights = Insight.objects.filter(source_comment__author=user).select_related("source_comment__author")
+    for insight in insights:
+        if credit_names_hidden_author(insight.credit, insight.source_comment):
+            insight.credit = STUDENT_CREDIT
+            insight.save(update_fields=["credit"])
+            changed += 1
+    return changed
 
 
 class RecapConflict(Exception):

@@ -47,6 +47,7 @@ urlpatterns = [
     path("comments/<int:pk>/report/", discussion.comment_report, name="comment_report"),
     path("comments/<int:pk>/helpful/", discussion.comment_helpful, name="comment_helpful"),
     path("comments/<int:pk>/moderate/", discussion.comment_moderate, name="comment_moderate"),
+    path("comments/<int:pk>/insight/", discussion.comment_insight, name="comment_insight"),
     path("issues/<isodate:slug>/discussion/", discussion.issue_discussion, name="issue_discussion"),
     path("items/<int:pk>-<slug:slug>/discussion/", discussion.item_discussion, name="item_discussion"),
     path("items/<int:pk>/go/", reading.item_go, name="item_go"),

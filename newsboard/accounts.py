@@ -39,6 +39,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import get_usage, is_ratelimited
 
+from items import services
 from items.models import CourseSettings, Profile
 from items.rendering import without_bidi_controls
 from newsboard.signin import client_ip
@@ -156,9 +157,17 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["display_name", "email", "weekly_issue", "notify_replies"]
-        labels = {"notify_replies": "Email me replies to my comments"}
-        help_texts = {"display_name": "Shown with your comments. Leave empty to use your username."}
+        fields = ["display_name", "email", "weekly_issue", "notify_replies", "credit_by_name"]
+        labels = {
+            "notify_replies": "Email me replies to my comments",
+            "credit_by_name": "Credit me by name when my comment becomes an insight",
+        }
+        help_texts = {
+            "display_name": "Shown with your comments. Leave empty to use your username.",
+            "credit_by_name": "An instructor may turn a comment of yours into one of the course's insights, "
+            "which then says “Suggested by” your name. Untick to be credited as “a student”, "
+            "on insights already published too. A comment you posted anonymously always is.",
+        }
 
     def __init__(self, *args, subscriber, **kwargs):
         self.subscriber = subscriber
@@ -166,13 +175,15 @@ class ProfileForm(forms.ModelForm):
         initial.setdefault("email", subscriber.user.email)
         initial.setdefault("weekly_issue", subscriber.weekly_issue)
         super().__init__(*args, **kwargs)
-        self.order_fields(["display_name", "email", "weekly_issue", "notify_replies"])
+        self.order_fields(["display_name", "email", "weekly_issue", "notify_replies", "credit_by_name"])
 
     def clean_display_name(self):
         return without_bidi_controls(self.cleaned_data["display_name"]).strip()
 
     def save(self, commit=True):
         profile = super().save(commit)
+        if "credit_by_name" in self.changed_data and not profile.credit_by_name:
+            services.uncredit_author(profile.user)
         subscriber = self.subscriber
         if self.cleaned_data["weekly_issue"] != subscriber.weekly_issue:
             subscriber.weekly_issue = self.cleaned_data["weekly_issue"]

@@ -1,8 +1,8 @@
 """Every email the board sends goes through one of these tasks (Django's Tasks framework): the
 request that causes an email only enqueues it, and the worker (``manage.py db_worker``) sends it.
 
-Account emails (activation, verification, password reset, reply notifications) go first: they
-have a higher priority than the weekly issue's deliveries.
+Account emails (activation, verification, password reset, reply and insight notifications) go
+first: they have a higher priority than the weekly issue's deliveries.
 """
 
 import logging
@@ -88,6 +88,33 @@ def notify_reply(comment_pk, attempt=1):
     except Exception as error:
         logger.warning("Reply notification for comment %s could not be sent", comment_pk)
         _retry_later(notify_reply, error, attempt, comment_pk=comment_pk)
+    return "sent"
+
+
+@task(priority=ACCOUNT_PRIORITY)
+def notify_insight(insight_pk, attempt=1):
+    """Email the student whose comment became a published insight, if their address is verified."""
+    from items import services
+    from items.models import Insight
+
+    insight = (
+        Insight.objects.published()
+        .select_related("source_comment__author__subscriber", "source_comment__discussion")
+        .filter(pk=insight_pk)
+        .first()
+    )
+    if insight is None or insight.source_comment is None or insight.source_comment.author is None:
+        return "nothing to send"
+    recipient = insight.source_comment.author
+    subscriber = getattr(recipient, "subscriber", None)
+    if subscriber is None or not subscriber.can_receive:
+        return "address not verified"
+    subject, body = services.insight_notification(insight)
+    try:
+        _send(subject, body, recipient.email)
+    except Exception as error:
+        logger.warning("Insight notification for insight %s could not be sent", insight_pk)
+        _retry_later(notify_insight, error, attempt, insight_pk=insight_pk)
     return "sent"
 
 

@@ -81,6 +81,32 @@ def test_classmates_and_visitors_see_anonymous_student_on_every_page(thread, aut
     assert "in reply to <a" in page  # the deepest reply names whom it answers: anonymously
 
 
+def test_an_insight_from_an_anonymous_comment_credits_a_student_on_every_page(thread, author):
+    """The insight's credit on the insights page, its feed and present mode, and every other page."""
+    insight, _ = services.insight_from_comment(comment=thread["comment"], by=InstructorFactory())
+    insight.is_published = True
+    insight.full_clean()
+    insight.save()
+    services.insight_published(insight)
+    issue = thread["item"].issue
+    surfaces = {
+        "insights page": reverse("items:insight_list"),
+        "insights feed": reverse("items:insights_feed"),
+        "present mode": reverse("items:term_present", args=[issue.slug, issue.slug]),
+    }
+    for where, url in surfaces.items():
+        for client in (Client(), signed_in(UserFactory())):
+            html = client.get(url).content.decode()
+            assert "Suggested by a student" in html and "from the discussion" in html, where
+            assert_unnamed(html, where)
+    classmate = signed_in(UserFactory())
+    for name, (method, build, _) in ROUTES.items():
+        if method == "GET":
+            assert_unnamed(classmate.get(build(thread), follow=True).content.decode(), name)
+    # Its author alone is told, on their own page.
+    assert "Your comment became Insight" in signed_in(author).get(reverse("items:me")).content.decode()
+
+
 def test_the_reply_form_names_an_anonymous_comment_s_author_anonymously(thread):
     url = thread["discussion"].get_absolute_url() + f"?reply_to={thread['comment'].pk}"
     page = signed_in(UserFactory()).get(url).content.decode()

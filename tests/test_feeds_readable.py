@@ -71,7 +71,7 @@ def test_the_insights_feed_lists_published_insights_only(client, board):
     feed = feedparser.parse(client.get(reverse("items:insights_feed")).content)
     assert [entry.title for entry in feed.entries] == ["Insight 1: Scale wins"]
     assert feed.entries[0].link.endswith("/insights/#insight-1")
-    assert feed.entries[0].summary == "Bigger models keep winning."
+    assert feed.entries[0].summary == "<p>Bigger models keep winning.</p>"
 
 
 def test_a_discussion_s_comments_feed_shows_visible_comments_and_no_private_data(client):

@@ -420,6 +420,7 @@ def test_moderation_actions_never_fail(board, form, who):
     client = client_as(board, who)
     for url in (
         reverse("items:comment_moderate", args=[board["other_comment"].pk]),
+        reverse("items:comment_insight", args=[board["other_comment"].pk]),
         reverse("items:discussion_lock", args=[board["discussion"].slug]),
     ):
         response = client.post(url, data)
@@ -430,14 +431,19 @@ def test_moderation_actions_never_fail(board, form, who):
 
 
 @FUZZ
-@given(form=fields(["display_name", "notify_replies"]))
+@given(form=fields(["display_name", "notify_replies", "credit_by_name"]))
 def test_account_settings_never_fail_and_keep_the_profile_when_invalid(board, form):
-    before = Profile.objects.values_list("display_name", "notify_replies").get(user=board["student"])
+    before = Profile.objects.values_list("display_name", "notify_replies", "credit_by_name").get(
+        user=board["student"]
+    )
     response = client_as(board, "student").post(reverse("account_settings"), as_multidict(form))
     assert_not_server_error(response, form)
     if response.status_code != 302:
         assert (
-            Profile.objects.values_list("display_name", "notify_replies").get(user=board["student"]) == before
+            Profile.objects.values_list("display_name", "notify_replies", "credit_by_name").get(
+                user=board["student"]
+            )
+            == before
         )
 
 

@@ -14,9 +14,11 @@ import urllib.parse
 import pytest
 from django.core.management import call_command
 
-from items.models import Discussion, NewsItem
+from items import services
+from items.models import Comment, Discussion, NewsItem
 from newsletter import tokens
 from newsletter.message import IssueEmail
+from tests.factories import InstructorFactory
 from tests.newsletter_support import verify
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +33,12 @@ VNU_JAR = os.environ.get("NEWSBOARD_VNU_JAR", "")
 def test_pages_are_valid_html(client, student, tmp_path):
     call_command("load_demo", stdout=io.StringIO())
     item = NewsItem.objects.get(title__startswith="PlaNet")
+    # A comment made into a published insight: its credit and link on the insights page and slides.
+    instructor = InstructorFactory()
+    promoted = Comment.objects.filter(status=Comment.Status.VISIBLE, author__isnull=False).first()
+    insight, _ = services.insight_from_comment(comment=promoted, by=instructor)
+    insight.is_published = True
+    insight.save()
     urls = [
         "/",
         "/issues/",
@@ -54,6 +62,8 @@ def test_pages_are_valid_html(client, student, tmp_path):
     files = []
     for index, url in enumerate(urls):
         response = client.get(url)
+        if url == "/insights/":
+            assert "from the discussion</a>" in response.content.decode()
         path = tmp_path / f"page{index}.html"
         path.write_bytes(response.content)
         files.append(str(path))
@@ -72,6 +82,16 @@ def test_pages_are_valid_html(client, student, tmp_path):
     files.append(str(path))
     path = tmp_path / "settings.html"
     path.write_bytes(client.get("/accounts/settings/").content)
+    files.append(str(path))
+    client.force_login(promoted.author)
+    path = tmp_path / "my-week.html"
+    path.write_bytes(client.get("/me/").content)
+    assert "Your comment became Insight" in path.read_text()
+    files.append(str(path))
+    # An instructor's thread: the moderation buttons, "Make an insight" among them.
+    client.force_login(instructor)
+    path = tmp_path / "instructor-discussion.html"
+    path.write_bytes(client.get(promoted.discussion.get_absolute_url()).content)
     files.append(str(path))
 
     result = subprocess.run(

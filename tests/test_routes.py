@@ -121,6 +121,12 @@ ROUTES = {
         lambda c: reverse("items:comment_moderate", args=[c["comment"].pk]),
         (SIGN_IN, 403, 302),
     ),
+    # An instructor's POST makes a draft insight from the comment and opens it in the admin.
+    "items:comment_insight": (
+        "POST",
+        lambda c: reverse("items:comment_insight", args=[c["comment"].pk]),
+        (SIGN_IN, 403, 302),
+    ),
     "items:item_go": ("GET", lambda c: reverse("items:item_go", args=[c["item"].pk]), (302, 302, 302)),
     "items:item_read": (
         "POST",

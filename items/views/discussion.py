@@ -314,6 +314,30 @@ def comment_moderate(request, pk):
 
 @require_POST
 @login_required
+def comment_insight(request, pk):
+    """An instructor makes a draft insight from a comment (or opens the one it already made) and
+    goes on to edit it in the admin; a comment that cannot become one leads back to it."""
+    if not permissions.is_moderator(request.user):
+        raise PermissionDenied("Only instructors can make insights from comments.")
+    comment = get_object_or_404(Comment.objects.select_related("discussion", "author"), pk=pk)
+    try:
+        insight, created = services.insight_from_comment(comment=comment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return HttpResponseRedirect(_safe_next(request, comment.get_absolute_url()))
+    if created:
+        messages.success(
+            request,
+            f"Draft Insight {insight.number} is made from the comment. Edit it, then tick "
+            "“Is published” to show it to students (its author is told then).",
+        )
+    else:
+        messages.info(request, f"This comment already became Insight {insight.number}: here it is.")
+    return redirect("admin:items_insight_change", insight.pk)
+
+
+@require_POST
+@login_required
 def comment_helpful(request, pk):
     """Mark a classmate's comment helpful (``helpful=1``) or take it back (``helpful=0``), then
     return to it in the thread's order (``sort``)."""

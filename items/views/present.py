@@ -166,7 +166,7 @@ def term_present(request, start, end):
         raise Http404("No issues in those weeks.")
     title = f"ML Weekly Recap ({format_date(issues[0].issue_date)} – {format_date(issues[-1].issue_date)})"
     groups = [[Slide("title", title=title)], *(issue_slides(issue) for issue in issues)]
-    groups.append(insight_slides(list(Insight.objects.published())))
+    groups.append(insight_slides(list(Insight.objects.published().with_source())))
     open_discussion = Discussion.objects.published().filter(slug=OPEN_DISCUSSION_SLUG).first()
     groups.append([closing_slide(request, open_discussion, "Open Discussion")])
     return render_deck(request, title, groups, public=all(issue.is_public for issue in issues))
