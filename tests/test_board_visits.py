@@ -203,7 +203,7 @@ def test_the_checklist_marks_the_new_issue_s_unread_items(returning):
         f"{fresh.issue_date} item 2": False,
         f"{fresh.issue_date} item 3": True,
     }
-    assert "2 new items since your last visit" in page
+    assert "New since your last visit, unread: <span data-new-count>2</span> of 3" in page
     older = client.get(seen.get_absolute_url()).content.decode()
     assert checklist_marks(older) and not any(checklist_marks(older).values())
 
