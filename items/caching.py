@@ -230,7 +230,7 @@ COMMENT_MODELS = [models.HelpfulMark]
 # history reach instructors only (in the admin), versions are this module's own, a profile's
 # name reaches comments through ``profile_changed``, and read marks are drawn for their reader
 # alone, beside the shared fragments (``items.reading``), as are the "new" marks a reader's last
-# visit to a discussion makes.
+# visit to a discussion or to the board makes (``items.visits``).
 PRIVATE_MODELS = [
     models.CommentReport,
     models.CourseSettings,
@@ -240,6 +240,7 @@ PRIVATE_MODELS = [
     models.Profile,
     models.ReadMark,
     models.DiscussionVisit,
+    models.BoardVisit,
 ]
 
 

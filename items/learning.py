@@ -22,7 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
-from items import reading
+from items import reading, visits
 from items.models import (
     Comment,
     Discussion,
@@ -50,16 +50,20 @@ class MyWeek:
     participation: dict
 
 
-def this_week_unread(student):
-    """The latest published issue's items ``student`` has not read, in slide order."""
+def this_week_unread(student, new_since=None):
+    """The latest published issue's items ``student`` has not read, in slide order, each with
+    ``is_new``: its issue went live after ``new_since``."""
     latest = WeeklyIssue.objects.published().order_by("-issue_date").values("pk")[:1]
-    return list(
+    items = list(
         NewsItem.objects.filter(issue=Subquery(latest))
         .select_related("issue", "category")
         .annotate(is_read=reading.read_by(student))
         .filter(is_read=False)
         .order_by("position")
     )
+    for item in items:
+        item.is_new = visits.is_new(item.issue, new_since)
+    return items
 
 
 def replies_to(student):
@@ -153,15 +157,15 @@ def participation(student):
     return row
 
 
-def my_week(student):
-    """Everything ``/me/`` shows, in six queries."""
+def my_week(student, new_since=None):
+    """Everything ``/me/`` shows, in six queries; what went live after ``new_since`` is marked new."""
     recent = WeeklyIssue.objects.published().order_by("-issue_date")[:RECENT_WEEKS]
     read, total = term_reading(student)
     return MyWeek(
-        unread_items=this_week_unread(student),
+        unread_items=this_week_unread(student, new_since),
         replies=replies_to(student),
         discussions=discussions_with_news(student),
-        weeks=list(reading.issues_progress(recent, student)),
+        weeks=list(reading.issues_progress(recent, student, new_since)),
         items_read=read,
         items_total=total,
         participation=participation(student),

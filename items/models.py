@@ -721,3 +721,29 @@ class DiscussionVisit(models.Model):
 
     def get_absolute_url(self):
         return self.discussion.get_absolute_url()
+
+
+class BoardVisit(models.Model):
+    """A student's visits to the board: what is "new since your last visit" on its pages.
+
+    ``last_seen_at`` is when they last opened a board page (written every few minutes at most);
+    ``new_since`` is when their previous visit ended. Issues published after it, and their
+    unread items, are new to them.
+    """
+
+    student = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="board_visit"
+    )
+    last_seen_at = models.DateTimeField()
+    new_since = models.DateTimeField()
+
+    class Meta:
+        ordering = ["student"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_since__lte=F("last_seen_at")), name="board_visit_new_since_not_later"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.student} last opened the board at {self.last_seen_at:%Y-%m-%d %H:%M}"

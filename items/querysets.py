@@ -44,7 +44,8 @@ class CategoryQuerySet(models.QuerySet):
 def latest_and_recent(issues, recent):
     """The first of ``issues`` with its items (as ``with_items()``) and the ``recent`` after it
     (each with its ``item_lines()``, for ``category_mix`` and ``teaser``): what the home page shows. Give
-    ``issues`` annotated ``with_counts()`` for the rows' ``item_count``.
+    ``issues`` annotated ``with_counts()`` for the rows' ``item_count``: a queryset, or the rows a
+    view has read already.
     """
     latest = list(issues[: recent + 1])
     if not latest:

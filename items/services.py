@@ -17,6 +17,7 @@ from django.utils.text import Truncator, slugify
 
 from items import permissions
 from items.models import (
+    BoardVisit,
     Category,
     Comment,
     CommentReport,
@@ -398,6 +399,18 @@ def discussion_seen(*, discussion, by):
         update_conflicts=True,
         unique_fields=["student", "discussion"],
         update_fields=["last_seen_at"],
+    )
+
+
+def board_seen(*, by, at, new_since):
+    """Record that ``by`` opened a board page at ``at``, their current visit showing as new what
+    was published after ``new_since``. One upsert: two tabs at once make one row, and no reader
+    waits on a lock but this student's own row."""
+    BoardVisit.objects.bulk_create(
+        [BoardVisit(student=by, last_seen_at=at, new_since=new_since)],
+        update_conflicts=True,
+        unique_fields=["student"],
+        update_fields=["last_seen_at", "new_since"],
     )
 
 

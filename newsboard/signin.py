@@ -98,11 +98,13 @@ def locked_out(request, original_response=None, credentials=None):
 
 
 class ProfileModelBackend(ModelBackend):
-    """ModelBackend that loads a signed-in user with their profile: every page shows the display name."""
+    """ModelBackend that loads a signed-in user with their profile (every page shows the display
+    name) and their board visit (board pages mark what is new since it: ``items.visits``)."""
 
     def get_user(self, user_id):
         try:
-            user = get_user_model()._default_manager.select_related("profile").get(pk=user_id)
+            users = get_user_model()._default_manager.select_related("profile", "board_visit")
+            user = users.get(pk=user_id)
         except get_user_model().DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

@@ -13,8 +13,9 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from items.models import NewsItem, WeeklyIssue
+from items.models import BoardVisit, NewsItem, WeeklyIssue
 from tests.factories import (
     CategoryFactory,
     CommentFactory,
@@ -60,7 +61,9 @@ BOUNDS = {
 SIGNED_IN_QUERIES = 2
 # A student's own part of a page, beyond their session and account: on a discussion, their
 # helpful marks and last visit (one query) and this visit recorded; on the archive, their
-# progress on the page's weeks.
+# progress on the page's weeks (with which are new since their last visit to the board). Their
+# board visit comes with their account; the home page's issues are read once for the shared
+# fragment and their "new" line, and an issue's items once for the fragment and the checklist.
 READER_QUERIES = {"discussion_detail": 2, "issue_list": 1}
 # No page, for any reader, runs more than this; but an item's page for a signed-in reader when
 # both the page's fragments and its discussion's thread (shared with the discussion's own page,
@@ -134,6 +137,10 @@ def test_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queri
     else:
         build_ten_times_the_demo()
     student = UserFactory()
+    # On the board a moment ago, with issues new to them: pages read the visit with the account and
+    # write it at most every few minutes (tests/test_board_visits.py), so not on these requests.
+    now = timezone.now()
+    BoardVisit.objects.create(student=student, last_seen_at=now, new_since=now - datetime.timedelta(days=2))
     signed_in = Client()
     signed_in.force_login(student)
     for name, url in page_urls().items():

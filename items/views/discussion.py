@@ -27,6 +27,7 @@ from items.fragments import reader_state, render_thread, thread_rows
 from items.models import Comment, CommentReport, Discussion, NewsItem, WeeklyIssue
 from items.services import shown_name
 from items.threads import SORTS
+from items.visits import keeps_visits
 
 
 def discussion_list(request):
@@ -42,11 +43,6 @@ def _public_discussion(slug):
     return get_object_or_404(Discussion.objects.published().select_related("issue", "item"), slug=slug)
 
 
-def reader_keeps_visits(user):
-    """Students' visits are recorded ("new since your last visit"); instructors' are not."""
-    return user.is_authenticated and user.is_active and not permissions.is_moderator(user)
-
-
 def thread_sort(request):
     """The thread order the reader asked for (``?sort=``); anything else is the default."""
     sort = request.GET.get("sort") or request.POST.get("sort")
@@ -59,7 +55,7 @@ def _render_discussion(request, discussion, form=None, status=200):
     sort = thread_sort(request)
     state = reader_state(request.user, discussion)
     comments_html, comment_count, new = render_thread(request, discussion, version, page_url, sort, state)
-    if reader_keeps_visits(request.user) and (state.last_seen_at is None or new):
+    if keeps_visits(request.user) and (state.last_seen_at is None or new):
         services.discussion_seen(discussion=discussion, by=request.user)
     can_post = permissions.can_post(request.user, discussion)
     reply_to = None

@@ -33,6 +33,11 @@
         var section = form.closest("[data-reading]");
         var count = section && section.querySelector("[data-read-count]");
         if (count) count.textContent = state.read_count;
+        // An item read is no longer new (as the page will say when drawn again).
+        var badge = row.querySelector(".badge-new");
+        if (state.read && badge) badge.remove();
+        var fresh = section && section.querySelector("[data-new-count]");
+        if (fresh) fresh.textContent = section.querySelectorAll(".checklist .badge-new").length;
       })
       .catch(function () {
         form.submit();

@@ -1,10 +1,12 @@
 """The learning loop in real Chromium: a student's checklist, anonymous post, helpful mark and
-week; an instructor's endorsement and class reach."""
+week; what is new since their last visit; an instructor's endorsement and class reach."""
+
+from datetime import timedelta
 
 import pytest
 
 from items import reading, services
-from items.models import Comment, HelpfulMark, ReadMark
+from items.models import BoardVisit, Comment, HelpfulMark, ReadMark
 from tests.browser.test_discussion_browser import comment_article, post_comment, sign_in
 from tests.factories import (
     DiscussionFactory,
@@ -64,6 +66,41 @@ def test_a_student_reads_posts_anonymously_and_marks_helpful(live_server, new_pa
     page.get_by_role("link", name="My week").click()
     assert "Story 3" in page.locator("section", has_text="This week's unread items").inner_text()
     assert "2</strong> of 3 items read" in page.content()
+
+
+def test_an_issue_published_while_a_student_was_away_is_new_when_they_come_back(live_server, new_page):
+    UserFactory(username="ada")
+    seen = WeeklyIssueFactory()
+    NewsItemFactory(issue=seen, position=1, title="Old story")
+    page = new_page()
+    sign_in(page, live_server.url, "ada")
+    page.goto(live_server.url + "/issues/")
+    assert "since your last visit" not in page.locator("section.reading").inner_text()
+
+    # She leaves; an hour later the instructor publishes the next issue, and she comes back.
+    BoardVisit.objects.update(
+        last_seen_at=BoardVisit.objects.get().last_seen_at - timedelta(hours=1),
+        new_since=BoardVisit.objects.get().new_since - timedelta(hours=1),
+    )
+    fresh = WeeklyIssueFactory(draft=True)
+    items = [NewsItemFactory(issue=fresh, position=n, title=f"Fresh story {n}", link="") for n in (1, 2)]
+    services.publish_issue(fresh)
+    page.goto(live_server.url + "/issues/")
+    progress = page.locator("section.reading")
+    assert "1 new issue since your last visit" in progress.inner_text()
+    new_row = progress.locator("li", has=page.locator(".badge-new"))
+    assert new_row.count() == 1 and "New" in new_row.inner_text()
+    new_row.get_by_role("link").click()
+
+    page.wait_for_url(f"**{fresh.get_absolute_url()}")
+    checklist = page.locator("[data-reading]")
+    assert checklist.locator(".badge-new").count() == 2
+    assert checklist.locator(f"#read-{items[0].pk}").inner_text().startswith("Fresh story 1 New Unread")
+    # Read one in place: it is no longer new.
+    page.locator(f"#read-{items[0].pk} button").click()
+    page.wait_for_selector(f"#read-{items[0].pk}.is-read")
+    assert checklist.locator(".badge-new").count() == 1
+    assert checklist.locator("[data-new-count]").inner_text() == "1"
 
 
 def test_an_instructor_endorses_and_sees_class_reach(live_server, new_page):
