@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -99,6 +100,8 @@ def test_only_the_instructors_group(term, client):
 
 
 def queries_for_reach(client):
+    """The page's queries when it counts everything (the term's figures too)."""
+    cache.clear()
     with CaptureQueriesContext(connection) as captured:
         assert client.get(reverse("items:reach")).status_code == 200
     return len(captured.captured_queries)
@@ -117,3 +120,30 @@ def test_a_fixed_number_of_queries_whatever_the_term(term):
         )
     assert queries_for_reach(client) == small
     assert small <= 12
+
+
+def categories(page):
+    return re.search(r"<tbody>.*?</tbody>", page[page.index('id="categories-title"') :], re.S).group()
+
+
+def test_the_figures_across_the_term_are_counted_every_few_minutes_the_weeks_each_time(term):
+    client = signed_in(InstructorFactory())
+    cold = queries_for_reach(client)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("items:reach")).content.decode()
+    # Categories, tags and participation come from the last count; the weeks are counted again.
+    assert len(captured.captured_queries) == cold - 3
+    assert "counted again every 5 minutes" in page
+    before = categories(page)
+    issue = WeeklyIssueFactory()
+    item = NewsItemFactory(issue=issue, position=1, category=term["items"][0].category)
+    reading.mark_read(term["students"][0], [item])
+    week_reads = client.get(reverse("items:reach")).content.decode()
+    assert item.title in week_reads  # the new week and its item, at once
+    assert categories(week_reads) == before
+    cache.delete("reach-term")  # the few minutes have passed
+    after = client.get(reverse("items:reach")).content.decode()
+    assert (
+        re.search(r"<tbody>.*?</tbody>", after[after.index('id="categories-title"') :], re.S).group()
+        != before
+    )

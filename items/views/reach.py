@@ -30,7 +30,11 @@ def reach_page(request):
     """
     if refused := _instructor_only(request):
         return refused
-    return render(request, "items/reach.html", {"reach": class_reach.reach(request.GET.get("issue"))})
+    context = {
+        "reach": class_reach.reach(request.GET.get("issue")),
+        "term_minutes": class_reach.TERM_SECONDS // 60,
+    }
+    return render(request, "items/reach.html", context)
 
 
 @never_cache
