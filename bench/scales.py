@@ -22,7 +22,17 @@ from taggit.models import Tag, TaggedItem
 
 from items.demo import course
 from items.demo.loader import load_course
-from items.models import Category, Comment, Discussion, Insight, Media, NewsItem, WeeklyIssue
+from items.models import (
+    Category,
+    Comment,
+    Discussion,
+    HelpfulMark,
+    Insight,
+    Media,
+    NewsItem,
+    ReadMark,
+    WeeklyIssue,
+)
 from tests import factories
 
 STUDENT_PASSWORD = "bench-lecture-hall-password"
@@ -41,6 +51,10 @@ class Scale:
     comments: int
     open_comments: int = 200
     students: int = 300
+    # The share of the items (all but the newest week's) each student has read, and how many
+    # comments got a helpful mark: what the class reach page aggregates.
+    read_share: float = 0.0
+    helpful: int = 0
 
     @property
     def is_course(self):
@@ -50,7 +64,16 @@ class Scale:
 SCALES = {
     "course": Scale("course", issues=0, items_per_issue=0, tags=0, comments=200),
     "term": Scale("term", issues=60, items_per_issue=6, tags=40, comments=5_000),
-    "archive": Scale("archive", issues=2_000, items_per_issue=6, tags=200, comments=200_000),
+    # 12,000 items, 300 students and ~1M read marks: issue 19's class reach at archive scale.
+    "archive": Scale(
+        "archive",
+        issues=2_000,
+        items_per_issue=6,
+        tags=200,
+        comments=200_000,
+        read_share=0.28,
+        helpful=20_000,
+    ),
 }
 
 TOPICS = [
@@ -95,6 +118,7 @@ def build(scale, *, seed=5):
         open_discussion = Discussion.objects.get(slug=course.OPEN_DISCUSSION["slug"])
         students = _students(scale.students)
         _comments(scale, rng, open_discussion, issue_discussions, students)
+        _reading(scale, rng, students)
     # Fresh statistics, as autovacuum (PostgreSQL) or `PRAGMA optimize` would give a live site;
     # without them PostgreSQL plans a 2,000-issue table as if it held one row.
     with connection.cursor() as cursor:
@@ -113,6 +137,8 @@ def counts():
             discussion__slug=course.OPEN_DISCUSSION["slug"]
         ).count(),
         "students": get_user_model().objects.filter(username__startswith="bench-student-").count(),
+        "read_marks": ReadMark.objects.count(),
+        "helpful_marks": HelpfulMark.objects.count(),
     }
 
 
@@ -250,3 +276,33 @@ def _comments(scale, rng, open_discussion, issue_discussions, students):
     Discussion.objects.bulk_update(
         [d for d, _ in plan], ["comment_count", "last_activity_at"], batch_size=BATCH
     )
+
+
+def _reading(scale, rng, students):
+    """Each student's read marks on a random ``read_share`` of the items, the newest week left
+    unread (the lecture hall counts the marks its students write there), and ``helpful`` marks
+    on random comments by someone else."""
+    if scale.read_share:
+        newest = WeeklyIssue.objects.order_by("-issue_date").values("pk")[:1]
+        items = list(NewsItem.objects.exclude(issue__in=newest).values_list("pk", flat=True))
+        per_student = round(len(items) * scale.read_share)
+        start = timezone.now() - datetime.timedelta(days=60)
+        for student in students:
+            ReadMark.objects.bulk_create(
+                (
+                    ReadMark(student=student, item_id=pk, read_at=start + datetime.timedelta(minutes=n))
+                    for n, pk in enumerate(rng.sample(items, per_student))
+                ),
+                batch_size=BATCH,
+            )
+    if scale.helpful:
+        comments = list(Comment.objects.values_list("pk", "author_id"))
+        marks = set()
+        while len(marks) < scale.helpful:
+            pk, author = rng.choice(comments)
+            student = rng.choice(students)
+            if student.pk != author:
+                marks.add((student.pk, pk))
+        HelpfulMark.objects.bulk_create(
+            (HelpfulMark(student_id=student, comment_id=pk) for student, pk in marks), batch_size=BATCH
+        )

@@ -10,6 +10,7 @@ from importlib import reload
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import F
 from django.urls import clear_url_caches
 from taggit.models import TaggedItem
 
@@ -19,7 +20,7 @@ from bench import hall, load, pages, report, scales
 from bench.bare import views as bare_views
 from bench.reference import constant_page, loop_page
 from bench.server import parse_set_cookie
-from items.models import Discussion
+from items.models import Discussion, HelpfulMark, ReadMark, WeeklyIssue
 
 REFERENCE_URL = "/__bench__/reference/1000/"
 LOOP_URL = "/__bench__/loop/20/"
@@ -27,10 +28,14 @@ LOOP_URL = "/__bench__/loop/20/"
 
 @pytest.mark.django_db
 def test_a_tiny_scale_builds_exactly_the_counts_it_names():
-    tiny = scales.Scale("tiny", issues=3, items_per_issue=2, tags=4, comments=11, open_comments=5, students=3)
+    tiny = scales.Scale(
+        "tiny", issues=3, items_per_issue=2, tags=4, comments=11, open_comments=5, students=3, read_share=0.5
+    )
 
     counts, _ = scales.build(tiny)
 
+    # Each student read half the items of the two older weeks (4 items: 2 each); the newest
+    # week is the lecture hall's, unread.
     assert counts == {
         "issues": 3,
         "items": 6,
@@ -38,10 +43,22 @@ def test_a_tiny_scale_builds_exactly_the_counts_it_names():
         "comments": 11,
         "open_discussion_comments": 5,
         "students": 3,
+        "read_marks": 6,
+        "helpful_marks": 0,
     }
+    newest = WeeklyIssue.objects.order_by("-issue_date").first()
+    assert not ReadMark.objects.filter(item__issue=newest).exists()
     assert TaggedItem.objects.count() == 6 * 3
     for discussion in Discussion.objects.all():
         assert discussion.comment_count == discussion.comments.count()
+
+
+@pytest.mark.django_db
+def test_helpful_marks_are_built_on_someone_else_s_comments():
+    counts, _ = scales.build(scales.Scale("h", 2, 1, 1, comments=20, open_comments=10, students=4, helpful=9))
+
+    assert counts["helpful_marks"] == 9
+    assert not HelpfulMark.objects.filter(comment__author=F("student")).exists()
 
 
 @pytest.mark.django_db
