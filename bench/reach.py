@@ -6,10 +6,12 @@
 At ``archive`` scale (2,000 issues, 12,000 items, 200,000 comments, 300 students, ~1M read
 marks, 20,000 helpful marks; built once into bench/data/ or the nb_bench_archive database, as
 ``python -m bench`` builds it) an instructor's session loads the page from gunicorn (the bench's
-production settings, 2 sync workers) one request after another: the first request, then
-``--requests`` more. The queries are counted in process with Django's test client. The figures
-are printed and written to bench/results/<date>-reach-<scale>-<db>.md, with the target: p99
-within the lecture hall's read bound (100 ms) and a fixed number of queries.
+production settings, 2 sync workers) one request after another: four first requests, then
+``--requests`` more (the first ones, two per worker, count the figures across the term, kept
+for 5 minutes in each worker's local-memory cache, or once for all with REDIS_URL). The queries
+are counted in process with Django's test client. The figures are printed and written to
+bench/results/<date>-reach-<scale>-<db>.md, with the target: p99 within the lecture hall's
+read bound (100 ms) and a fixed number of queries.
 """
 
 import argparse
@@ -24,6 +26,7 @@ import time
 from pathlib import Path
 
 from bench import env as bench_env
+from bench.server import WORKERS
 
 P99_BOUND_MS = 100
 PATHS = {"page": "/instructor/reach/", "csv": "/instructor/reach.csv"}
@@ -67,10 +70,13 @@ def instructor_client():
 
 
 def count_queries(client, path):
+    """The address's queries with nothing cached: the most it runs."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.get(path)
+    cache.clear()
     with CaptureQueriesContext(connection) as captured:
         status = client.get(path).status_code
     assert status == 200, (path, status)
@@ -78,7 +84,9 @@ def count_queries(client, path):
 
 
 def timed(port, path, cookie, requests):
-    """(first request's ms, [ms of each later one]) from the server, on fresh connections."""
+    """(the slowest of the first requests, [ms of each later one]) from the server, on fresh
+    connections. Each gunicorn worker keeps its own local-memory cache, so the first requests
+    (one per worker, at least) count the term's figures; the later ones read them."""
     from bench.server import get
 
     def once():
@@ -88,8 +96,8 @@ def timed(port, path, cookie, requests):
         assert status == 200, (path, status, body[:200])
         return elapsed, len(body)
 
-    first, size = once()
-    return first, [once()[0] for _ in range(requests)], size
+    first = [once() for _ in range(2 * WORKERS)]
+    return max(ms for ms, _ in first), [once()[0] for _ in range(requests)], first[0][1]
 
 
 def percentile(values, share):
@@ -116,10 +124,10 @@ def run(args, static_root):
         print(f"Built in {seconds:.1f} s", flush=True)
     counts = scales.counts()
     print(f"Data: {counts}", flush=True)
+    collectstatic(env)
     client = instructor_client()
     queries = {name: count_queries(client, path) for name, path in PATHS.items()}
     cookie = "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
-    collectstatic(env)
     rows = {}
     log = Path(tempfile.gettempdir()) / f"bench-gunicorn-{args.port}.log"
     with Server(env, args.port, log):
@@ -157,7 +165,7 @@ def write_report(args, counts, rows):
         + ". A signed-in instructor, gunicorn with the bench's production settings (2 sync workers,"
         " local-memory cache), one request after another on fresh connections, gzip.",
         "",
-        "| address | queries | first ms | p50 ms | p99 ms | max ms | bytes (gzip) |",
+        "| address | queries | slowest first ms (counting the term) | p50 ms | p99 ms | max ms | bytes |",
         "|---|---:|---:|---:|---:|---:|---:|",
         *(
             f"| {r['path']} | {r['queries']} | {r['first']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} "
