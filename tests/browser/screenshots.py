@@ -1,4 +1,6 @@
-"""Screenshots of the home page and an issue page, for the README.
+"""Screenshots for the README: the home page and an issue page on a desktop, the filtered item
+list on a phone (filters folded away, results first), and an issue page and a discussion in the
+dark theme.
 
 The browser tests call ``save_screenshots``; to refresh the committed PNGs, serve the demo and run
 ``.venv/bin/python -m tests.browser.screenshots http://127.0.0.1:8000`` (writes docs/screenshots/).
@@ -21,16 +23,32 @@ def shoot(page, path):
     page.screenshot(path=path, full_page=False)
 
 
+PHONE = {"width": 390, "height": 844}
+
+
 def save_screenshots(page, base_url, folder=DOCS):
-    """Save home.png and issue.png (Fri 2 Oct 2020, which opens with pictures) into ``folder``."""
+    """Save home.png and issue.png (Fri 2 Oct 2020, which opens with pictures), phone.png (the
+    items filtered by Vision, on a phone) and dark.png (the same issue, dark theme) into ``folder``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size(VIEWPORT)
+    page.emulate_media(color_scheme="light")
     page.goto(base_url + "/")
     shoot(page, folder / "home.png")
     page.goto(base_url + "/issues/")
     page.get_by_role("link", name="ML Weekly, Fri 2 Oct 2020").click()
+    issue_url = page.url
     shoot(page, folder / "issue.png")
-    return [folder / "home.png", folder / "issue.png"]
+    page.emulate_media(color_scheme="dark")
+    page.reload()
+    shoot(page, folder / "dark.png")
+    page.emulate_media(color_scheme="light")
+    page.set_viewport_size(PHONE)
+    page.goto(base_url + "/items/?category=vision")
+    shoot(page, folder / "phone.png")
+    page.set_viewport_size(VIEWPORT)
+    page.goto(issue_url)
+    return [folder / name for name in ("home.png", "issue.png", "dark.png", "phone.png")]
 
 
 def main(base_url):
