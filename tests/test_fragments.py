@@ -199,3 +199,39 @@ def test_comments_new_to_many_readers_are_drawn_once_for_all_of_them(monkeypatch
     assert all(page.count("badge-new") == 30 for page in pages)
     # The plain thread once, and once more each comment as it is marked new: 60 in all, not 150.
     assert sorted(drawn) == sorted([(c.pk, False) for c in posted] + [(c.pk, True) for c in posted])
+
+
+def test_the_comment_form_s_fields_are_drawn_once_and_never_carry_what_someone_typed(monkeypatch):
+    """An empty comment form looks the same to every reader: its fields are kept as a fragment.
+    A form sent back with an error is drawn for its writer alone, with what they typed."""
+    from django.urls import reverse
+
+    discussion = DiscussionFactory()
+    alice, bob = UserFactory(), UserFactory()
+    alice_client, bob_client = Client(), Client()
+    alice_client.force_login(alice)
+    bob_client.force_login(bob)
+    first = alice_client.get(discussion.get_absolute_url()).content.decode()
+    assert 'name="body"' in first and "Post anonymously to classmates" in first
+
+    drawn = []
+    from django.forms import boundfield
+
+    original = boundfield.BoundField.as_widget
+
+    def counting(self, *args, **kwargs):
+        drawn.append(self.name)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(boundfield.BoundField, "as_widget", counting)
+    second = bob_client.get(discussion.get_absolute_url()).content.decode()
+    # Only the hidden fields (the reply target and the one-time submit token) are drawn again.
+    assert sorted(drawn) == ["parent", "submit_token"]
+    tokens = [re.search(r'name="submit_token" value="([^"]+)"', page).group(1) for page in (first, second)]
+    assert tokens[0] != tokens[1]
+
+    too_long = "secret draft " * 1000
+    url = reverse("items:comment_create", args=[discussion.slug])
+    refused = alice_client.post(url, {"body": too_long, "submit_token": tokens[0]})
+    assert refused.status_code == 400 and "secret draft" in refused.content.decode()
+    assert "secret draft" not in bob_client.get(discussion.get_absolute_url()).content.decode()
