@@ -79,13 +79,18 @@ def item_detail(request, pk, slug):
     """
     queryset = NewsItem.objects.visible_to(request.user).select_related("issue", "category", "discussion")
     queryset = queryset.with_neighbours()
+    student = reading.is_student(request.user)
+    if student:
+        # Whether they read it already comes with the item: a student back on the page writes nothing.
+        queryset = queryset.annotate(was_read=reading.read_by(request.user))
     item = get_object_or_404(queryset, pk=pk)
     if item.slug != slug:
         return redirect(item, permanent=True)
     versions = page_versions(request, *subject_discussion_keys(item))
     # Opening an item's page reads it.
-    reading.mark_read(request.user, [item])
-    item.is_read = reading.is_student(request.user)
+    if student and not item.was_read:
+        reading.mark_read(request.user, [item])
+    item.is_read = student
     # Lazy: read only when the item's cached fragment is drawn.
     insights = Insight.objects.published().filter(evidence=item)
     related = functools.partial(NewsItem.objects.published().related_to, item)
