@@ -77,18 +77,12 @@ def notify_reply(comment_pk, attempt=1):
     if comment is None or comment.parent is None or comment.parent.author is None:
         return "nothing to send"
     recipient = comment.parent.author
-    subscriber = getattr(recipient, "subscriber", None)
-    if subscriber is None or not subscriber.can_receive:
+    if not _may_receive(recipient):
         return "address not verified"
     if not services.wants_reply_notification(comment):
         return "not wanted"
     subject, body = services.reply_notification(comment)
-    try:
-        _send(subject, body, recipient.email)
-    except Exception as error:
-        logger.warning("Reply notification for comment %s could not be sent", comment_pk)
-        _retry_later(notify_reply, error, attempt, comment_pk=comment_pk)
-    return "sent"
+    return _notify(recipient, subject, body, notify_reply, attempt, comment_pk=comment_pk)
 
 
 @task(priority=ACCOUNT_PRIORITY)
@@ -106,15 +100,26 @@ def notify_insight(insight_pk, attempt=1):
     if insight is None or insight.source_comment is None or insight.source_comment.author is None:
         return "nothing to send"
     recipient = insight.source_comment.author
-    subscriber = getattr(recipient, "subscriber", None)
-    if subscriber is None or not subscriber.can_receive:
+    if not _may_receive(recipient):
         return "address not verified"
     subject, body = services.insight_notification(insight)
+    return _notify(recipient, subject, body, notify_insight, attempt, insight_pk=insight_pk)
+
+
+def _may_receive(student):
+    """A student's verified, not bouncing address may get a notification (account mail aside)."""
+    subscriber = getattr(student, "subscriber", None)
+    return subscriber is not None and subscriber.can_receive
+
+
+def _notify(student, subject, body, a_task, attempt, **kwargs):
+    """Send one notification to ``student``; on an SMTP error, ``a_task`` runs again later with
+    ``kwargs``."""
     try:
-        _send(subject, body, recipient.email)
+        _send(subject, body, student.email)
     except Exception as error:
-        logger.warning("Insight notification for insight %s could not be sent", insight_pk)
-        _retry_later(notify_insight, error, attempt, insight_pk=insight_pk)
+        logger.warning("%s %s could not be sent", a_task.name, kwargs)
+        _retry_later(a_task, error, attempt, **kwargs)
     return "sent"
 
 
