@@ -10,8 +10,6 @@ import json
 import logging
 import os
 import re
-import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -108,14 +106,7 @@ def parse_args(argv=None):
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    # A plain `kill` must still stop gunicorn: turn SIGTERM into an exit that runs the cleanups.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    static_root = Path(tempfile.mkdtemp(prefix="newsboard-bench-static-"))
-    try:
-        return run(args, static_root)
-    finally:
-        shutil.rmtree(static_root, ignore_errors=True)
+    return bench_env.run_in_harness(run, parse_args(argv))
 
 
 def run(args, static_root):

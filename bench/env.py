@@ -2,6 +2,10 @@
 
 import os
 import secrets
+import shutil
+import signal
+import sys
+import tempfile
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -97,3 +101,14 @@ def setup_django(env):
     import django
 
     django.setup()
+
+
+def run_in_harness(run, args):
+    """``run(args, static_root)`` with a temporary STATIC_ROOT, removed afterwards. A plain
+    ``kill`` still stops the servers: SIGTERM becomes an exit that runs the cleanups."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    static_root = Path(tempfile.mkdtemp(prefix="newsboard-bench-static-"))
+    try:
+        return run(args, static_root)
+    finally:
+        shutil.rmtree(static_root, ignore_errors=True)

@@ -17,8 +17,6 @@ read bound (100 ms) and a fixed number of queries.
 import argparse
 import datetime
 import logging
-import shutil
-import signal
 import statistics
 import sys
 import tempfile
@@ -43,13 +41,7 @@ def parse_args(argv=None):
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    static_root = Path(tempfile.mkdtemp(prefix="newsboard-bench-static-"))
-    try:
-        return run(args, static_root)
-    finally:
-        shutil.rmtree(static_root, ignore_errors=True)
+    return bench_env.run_in_harness(run, parse_args(argv))
 
 
 def instructor_client():
