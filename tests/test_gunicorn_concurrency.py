@@ -139,8 +139,12 @@ def production_env(tmp_path, database, port):
             "MEDIA_ROOT": str(tmp_path / "media"),
             "GUNICORN_BIND": f"127.0.0.1:{port}",
             "GUNICORN_WORKERS": "2",
-            # With REDIS_URL set (CI), keep this server's cache apart from everything else's.
+            # With REDIS_URL set (CI), keep this server's cache apart from everything else's:
+            # its own prefix, in this pytest-xdist worker's own Redis database (another worker
+            # empties its database between tests, which once emptied this server's health key
+            # between its write and its read: a 503).
             "CACHE_KEY_PREFIX": f"nb-live-{secrets.token_hex(4)}",
+            **({"REDIS_URL": settings.CACHES["default"]["LOCATION"]} if os.environ.get("REDIS_URL") else {}),
             # The load is 10 posts per student within seconds; the normal limit is 5 a minute.
             "NEWSBOARD_COMMENTS_PER_MINUTE": "1000",
             "NEWSBOARD_COMMENTS_PER_DAY": "1000",
