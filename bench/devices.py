@@ -28,6 +28,12 @@ DEVICES = {
         "anonymous pages served whole from the cache (items/caching.PageCacheMiddleware)",
         {"NEWSBOARD_PAGE_CACHE_SECONDS": "0"},
     ),
+    "reader-page-cache": Device(
+        "student page cache",
+        "a signed-in student's own pages kept for them while their versions stand "
+        "(items/caching.PageCacheMiddleware, NEWSBOARD_READER_PAGE_SECONDS)",
+        {"NEWSBOARD_READER_PAGE_SECONDS": "0"},
+    ),
     # Issue 17's shared fragments ({% cache %}, NEWSBOARD_FRAGMENT_SECONDS; 0 draws every fragment
     # on every request). Code from before that change ignores the setting: it buys nothing there.
     "fragment-cache": Device(

@@ -10,11 +10,15 @@ worker of every app server agrees on it, whatever cache backend each uses:
   while a class posts, the issue, archive and item pages stay cached.
 - ``COMMENTS_ON_ITEMS``: comments in items' discussions, whose counts item cards show; a comment
   about an item bumps it with its discussion's.
+- ``reader_key(pk)``: what one student's own pages show of them alone (read marks, visits, helpful
+  marks, their name, their account). Their own writes bump it; nobody else's do.
 
 Shared HTML is cached under keys that name the versions it shows (``{% cache ... versions.board %}``
 in templates, ``items.fragments`` for threads), so a change is visible on the very next request
 and nothing needs deleting. Anonymous readers also get whole pages from ``PageCacheMiddleware``,
-each stored with the versions it was drawn from and served only while they are current.
+each stored with the versions it was drawn from and served only while they are current. A
+signed-in student gets their own pages from it too: stored for their session and CSRF cookies
+alone, with their reader version among the versions, for a minute at most.
 
 Invalidation lives here, in one place: ``connect()`` ties every model a public page shows to the
 version it changes. The signals run inside the writing transaction, so a rolled-back write
@@ -26,9 +30,10 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_out
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.db.models import F, Min
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.middleware.gzip import re_accepts_gzip
@@ -43,8 +48,33 @@ BOARD = "board"
 COMMENTS_ON_ITEMS = "comments_on_items"
 
 
+READER_PREFIX = "reader:"
+
+
 def discussion_key(pk):
     return f"discussion:{pk}"
+
+
+def reader_key(pk):
+    return f"{READER_PREFIX}{pk}"
+
+
+def reader_changed(user_id):
+    """What ``user_id``'s own pages show has changed (call in the writing transaction, or after
+    the write). One upsert: a student's first change makes their row."""
+    if user_id is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(_reader_bump_sql(), [reader_key(user_id), models.initial_content_version()])
+
+
+@functools.cache
+def _reader_bump_sql():
+    qn = connection.ops.quote_name
+    table, key, value = qn(models.ContentVersion._meta.db_table), qn("key"), qn("value")
+    return (
+        f"INSERT INTO {table} ({key}, {value}) VALUES (%s, %s) "
+        f"ON CONFLICT ({key}) DO UPDATE SET {value} = {table}.{value} + 1"
+    )
 
 
 def subject_discussion_keys(subject):
@@ -74,31 +104,32 @@ def bump(*keys):
 
 
 def _create(key):
+    """The row of a key that has none. If another request makes it first, ours is ignored: that
+    row was made after our change, so it is as new as ours."""
     defaults = {"next_publish_at": next_scheduled_publish()} if key == BOARD else {}
-    try:
-        with transaction.atomic():
-            models.ContentVersion.objects.get_or_create(key=key, defaults=defaults)
-    except IntegrityError:
-        # Another request created it first: its number is as new as ours.
-        pass
+    row = models.ContentVersion(key=key, **defaults)
+    models.ContentVersion.objects.bulk_create([row], ignore_conflicts=True)
 
 
 def read_versions(keys):
-    """``{key: version}`` for ``keys``, in one query; a key seen for the first time gets a row."""
+    """``{key: version}`` for ``keys``, in one query; a key seen for the first time gets a row.
+
+    A reader's key gets no row until their first change (``bump`` makes it, numbered from the
+    clock): until then it reads 0, so a class arriving at once writes nothing to be read."""
     keys = sorted(set(keys))
     with connection.cursor() as cursor:
         cursor.execute(_versions_sql(connection.vendor, len(keys)), [_now_in_db(), *keys])
         rows = cursor.fetchall()
     versions = {key: value for key, value, _ in rows}
-    if any(due for _, _, due in rows) or len(versions) < len(keys):
+    missing = {key for key in keys if key not in versions and not key.startswith(READER_PREFIX)}
+    if any(due for _, _, due in rows) or missing:
         # A scheduled issue has gone live since the last bump, or a version has no row yet.
-        with transaction.atomic():
-            if any(due for _, _, due in rows):
-                bump(BOARD)
-            for key in set(keys) - versions.keys():
-                _create(key)
+        if any(due for _, _, due in rows):
+            bump(BOARD)
+        for key in missing:
+            _create(key)
         return read_versions(keys)
-    return versions
+    return {key: versions.get(key, 0) for key in keys}
 
 
 @functools.cache
@@ -121,11 +152,16 @@ def page_versions(request, *keys):
     """The versions of ``keys`` for this request, read once, and recorded as what the page shows.
 
     A view calls it with every part of the board its page draws; the page cache stores the page
-    with them. Returns ``{"board": 17, "discussion:3": 5}``-style dict; templates read the board's
-    as ``versions.board``.
+    with them. For a signed-in reader the reader's own version is read in the same query, before
+    the view reads anything of theirs. Returns ``{"board": 17, "discussion:3": 5}``-style dict;
+    templates read the board's as ``versions.board``.
     """
     known = getattr(request, "page_versions", {})
-    missing = {BOARD, *keys} - known.keys()
+    wanted = {BOARD, *keys}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        wanted.add(reader_key(user.pk))
+    missing = wanted - known.keys()
     if missing:
         known = {**known, **read_versions(missing)}
         request.page_versions = known
@@ -151,17 +187,24 @@ def accepted_encoding(request):
 
 
 class PageCacheMiddleware:
-    """Serve anonymous GETs of public pages from the cache, while the versions they show are current.
+    """Serve GETs of public pages from the cache, while the versions they show are current.
 
     The key is the absolute URI (host included, as Django's own cache keys it), the method and the
     encoding: GZipMiddleware sits inside, so a page is compressed once and kept per encoding.
     Reading the URI validates the host, so a disallowed ``Host`` is refused here, before any
     cached page could answer it.
 
-    Stored: a 200 that sets no cookie (no CSRF token, no messages), is not marked private or
-    no-cache (staff previews are), and whose view recorded the versions it shows
-    (``page_versions``). Signed-in readers get pages drawn from the same shared fragments, or the
-    stored page itself where its view said it is the same for everyone (``shows_board``).
+    - Anonymous readers share one copy: a 200 that sets no cookie (no CSRF token, no messages),
+      is not marked private or no-cache (staff previews, My week are), and whose view recorded
+      the versions it shows (``page_versions``). So do signed-in readers, where the view said
+      its page is the same for everyone (``shows_board``).
+    - A signed-in student's page is theirs alone: kept under their session and CSRF cookies as
+      well (as Django's cache keys a page that varies on ``Cookie``), with their reader version
+      among the versions it shows, so any change of theirs (a read mark, a visit, a new name, a
+      new password, signing out) or of the board is seen on the very next request. It may set
+      only the CSRF cookie it was sent. Staff pages are never kept. It lives
+      ``NEWSBOARD_READER_PAGE_SECONDS`` at most: only relative times ("5 minutes ago") and an
+      author's edit window age without a version changing.
     """
 
     def __init__(self, get_response):
@@ -174,18 +217,25 @@ class PageCacheMiddleware:
         digest = hashlib.sha256(uri.encode()).hexdigest()
         key = f"page:{request.method}:{accepted_encoding(request)}:{digest}"
         anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
-        entry = cache.get(key)
-        if entry is not None:
-            shown, for_everyone, response = entry
-            if (anonymous or for_everyone) and page_versions(request, *shown) == shown:
-                return response
+        mine = None if anonymous else self.reader_page_key(request, key)
+        entries = cache.get_many([key] if mine is None else [key, mine])
+        for found in (key, mine):
+            if found in entries:
+                shown, for_everyone, response = entries[found]
+                usable = anonymous or for_everyone or found == mine
+                if usable and page_versions(request, *shown) == shown:
+                    return response
         response = self.get_response(request)
         shown = getattr(request, "page_versions", None)
+        if not shown:
+            return response
         for_everyone = getattr(request, "same_for_everyone", False)
-        if shown and (anonymous or for_everyone) and self.shareable(response):
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            cache.set(key, (shown, for_everyone, response), settings.NEWSBOARD_PAGE_CACHE_SECONDS)
+        if (anonymous or for_everyone) and self.shareable(response):
+            shared = {part: value for part, value in shown.items() if not part.startswith(READER_PREFIX)}
+            entry = (shared, for_everyone, self.rendered(response))
+            cache.set(key, entry, settings.NEWSBOARD_PAGE_CACHE_SECONDS)
+        elif mine is not None and self.keeps_for_reader(request, shown, response):
+            cache.set(mine, (shown, False, self.rendered(response)), self.reader_seconds())
         return response
 
     @staticmethod
@@ -199,6 +249,28 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
+    def reader_seconds():
+        return min(settings.NEWSBOARD_READER_PAGE_SECONDS, settings.NEWSBOARD_PAGE_CACHE_SECONDS)
+
+    @classmethod
+    def reader_page_key(cls, request, key):
+        """``key`` for the holder of this request's session and CSRF cookies alone (None: not kept)."""
+        if cls.reader_seconds() <= 0:
+            return None
+        cookies = (
+            request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""),
+            request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+        )
+        holder = hashlib.blake2b(repr(cookies).encode(), digest_size=16).hexdigest()
+        return f"{key}:reader:{holder}"
+
+    @staticmethod
+    def rendered(response):
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        return response
+
+    @staticmethod
     def shareable(response):
         cache_control = response.get("Cache-Control", "")
         return (
@@ -206,6 +278,28 @@ class PageCacheMiddleware:
             and not response.cookies
             and not response.streaming
             and "private" not in cache_control
+            and "no-cache" not in cache_control
+            and "no-store" not in cache_control
+        )
+
+    @staticmethod
+    def keeps_for_reader(request, shown, response):
+        """A signed-in student's page, drawn after their version was read, that names no one
+        else's cookie: kept for them."""
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.is_staff or reader_key(user.pk) not in shown:
+            return False
+        csrf = settings.CSRF_COOKIE_NAME
+        # Django sends the CSRF cookie again on every page that uses the token; only that same
+        # value may be kept (a new one, or a new session cookie, is this response's alone).
+        cookies_kept = set(response.cookies) <= {csrf} and (
+            csrf not in response.cookies or response.cookies[csrf].value == request.COOKIES.get(csrf)
+        )
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and cookies_kept
+            and not response.streaming
             and "no-cache" not in cache_control
             and "no-store" not in cache_control
         )
@@ -226,11 +320,22 @@ BOARD_MODELS = [
 DISCUSSION_MODELS = [models.Comment]
 # Counted in a comment's line: a mark changes its comment's discussion.
 COMMENT_MODELS = [models.HelpfulMark]
+# What one student's own pages show of them alone: a change bumps that student's reader version.
+# Each maps to the field naming the student. Writes that send no signals (``bulk_create``
+# upserts in ``items.reading`` and ``items.services``) call ``reader_changed`` themselves.
+READER_MODELS = {
+    models.ReadMark: "student_id",
+    models.HelpfulMark: "student_id",
+    models.DiscussionVisit: "student_id",
+    models.BoardVisit: "student_id",
+    models.Profile: "user_id",
+    get_user_model(): "pk",
+}
 # Models no public page draws from: reports, settings, a comment's earlier texts and the moderation
 # history reach instructors only (in the admin), versions are this module's own, a profile's
-# name reaches comments through ``profile_changed``, and read marks are drawn for their reader
-# alone, beside the shared fragments (``items.reading``), as are the "new" marks a reader's last
-# visit to a discussion or to the board makes (``items.visits``).
+# name reaches comments through ``profile_changed``, and read marks and visits are drawn for their
+# reader alone, beside the shared fragments (``items.reading``, ``items.visits``), and change
+# that reader's version (``READER_MODELS``).
 PRIVATE_MODELS = [
     models.CommentReport,
     models.CourseSettings,
@@ -303,7 +408,21 @@ def user_deleted(sender, instance, **kwargs):
 def groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if action.startswith("post_"):
         # user.groups.add(group), or group.user_set.add(*users) from the group's side.
-        authors_changed((pk_set or []) if reverse else [instance.pk])
+        users = (pk_set or []) if reverse else [instance.pk]
+        authors_changed(users)
+        for pk in users:
+            reader_changed(pk)
+
+
+def reader_part_changed(sender, instance, **kwargs):
+    if not kwargs.get("raw"):
+        reader_changed(getattr(instance, READER_MODELS[sender]))
+
+
+def reader_signed_out(sender, request, user, **kwargs):
+    # The pages kept for the session that ends must not answer its cookie again.
+    if user is not None:
+        reader_changed(user.pk)
 
 
 def connect():
@@ -322,3 +441,8 @@ def connect():
     # Before the delete, while the comments still name their author.
     pre_delete.connect(user_deleted, sender=get_user_model(), dispatch_uid="bump-user-delete")
     m2m_changed.connect(groups_changed, sender=get_user_model().groups.through, dispatch_uid="bump-groups")
+    for model in READER_MODELS:
+        name = model.__name__
+        post_save.connect(reader_part_changed, sender=model, dispatch_uid=f"bump-reader-{name}-save")
+        post_delete.connect(reader_part_changed, sender=model, dispatch_uid=f"bump-reader-{name}-delete")
+    user_logged_out.connect(reader_signed_out, dispatch_uid="bump-reader-signed-out")

@@ -25,7 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from items import visits
+from items import caching, visits
 from items.models import NewsItem, ReadMark, WeeklyIssue
 
 
@@ -38,9 +38,10 @@ def mark_read(student, items):
     """Mark each of ``items`` read by ``student`` (those already read stay as they were)."""
     if not is_student(student):
         return
-    ReadMark.objects.bulk_create(
-        [ReadMark(student=student, item=item) for item in items], ignore_conflicts=True
-    )
+    marks = [ReadMark(student=student, item=item) for item in items]
+    ReadMark.objects.bulk_create(marks, ignore_conflicts=True)
+    # bulk_create sends no signal. After the write: a page drawn in between is drawn again.
+    caching.reader_changed(student.pk)
 
 
 def mark_unread(student, item):

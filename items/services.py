@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
-from items import permissions
+from items import caching, permissions
 from items.models import (
     BoardVisit,
     Category,
@@ -400,6 +400,8 @@ def discussion_seen(*, discussion, by):
         unique_fields=["student", "discussion"],
         update_fields=["last_seen_at"],
     )
+    # An upsert sends no signal. After the write: a page drawn in between is drawn again.
+    caching.reader_changed(by.pk)
 
 
 def board_seen(*, by, at, new_since):
@@ -412,6 +414,8 @@ def board_seen(*, by, at, new_since):
         unique_fields=["student"],
         update_fields=["last_seen_at", "new_since"],
     )
+    # An upsert sends no signal. After the write: a page drawn in between is drawn again.
+    caching.reader_changed(by.pk)
 
 
 def _set_discussion_lock(discussion, by, locked):

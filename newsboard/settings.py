@@ -377,6 +377,9 @@ LOGGING = {
 
 # Whole-page cache for anonymous readers (0 turns it off); see items/caching.py.
 NEWSBOARD_PAGE_CACHE_SECONDS = env_int("NEWSBOARD_PAGE_CACHE_SECONDS", 600)
+# A signed-in student's own pages, kept for them alone while nothing they show changes; this
+# bounds how old a relative time ("5 minutes ago") on them can be. 0 turns it off.
+NEWSBOARD_READER_PAGE_SECONDS = env_int("NEWSBOARD_READER_PAGE_SECONDS", 60)
 # Shared fragments ({% cache %}) are keyed by the versions they show, so they are never stale;
 # this bounds the memory that old versions hold. 0 draws every fragment on every request.
 NEWSBOARD_FRAGMENT_SECONDS = env_int("NEWSBOARD_FRAGMENT_SECONDS", 3600)
