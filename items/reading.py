@@ -8,6 +8,7 @@ What a reader has read is theirs alone: pages draw it beside the shared, cached 
 (``items/_reading.html``), never inside it.
 """
 
+from django.db import transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -39,9 +40,11 @@ def mark_read(student, items):
     if not is_student(student):
         return
     marks = [ReadMark(student=student, item=item) for item in items]
-    ReadMark.objects.bulk_create(marks, ignore_conflicts=True)
-    # bulk_create sends no signal. After the write: a page drawn in between is drawn again.
-    caching.reader_changed(student.pk)
+    # One commit for the mark and the version (no savepoint: nothing to recover from in between).
+    with transaction.atomic(savepoint=False):
+        ReadMark.objects.bulk_create(marks, ignore_conflicts=True)
+        # bulk_create sends no signal: the student's own pages change with their marks.
+        caching.reader_changed(student.pk)
 
 
 def mark_unread(student, item):

@@ -394,28 +394,30 @@ def comment_mark_helpful(*, comment, by, helpful=True):
 def discussion_seen(*, discussion, by):
     """Record that ``by`` has read ``discussion`` now: later comments are new to them. One
     upsert, so two tabs at once make one row."""
-    DiscussionVisit.objects.bulk_create(
-        [DiscussionVisit(student=by, discussion=discussion, last_seen_at=timezone.now())],
-        update_conflicts=True,
-        unique_fields=["student", "discussion"],
-        update_fields=["last_seen_at"],
-    )
-    # An upsert sends no signal. After the write: a page drawn in between is drawn again.
-    caching.reader_changed(by.pk)
+    with transaction.atomic(savepoint=False):
+        DiscussionVisit.objects.bulk_create(
+            [DiscussionVisit(student=by, discussion=discussion, last_seen_at=timezone.now())],
+            update_conflicts=True,
+            unique_fields=["student", "discussion"],
+            update_fields=["last_seen_at"],
+        )
+        # An upsert sends no signal: what is new to the student changes with it.
+        caching.reader_changed(by.pk)
 
 
 def board_seen(*, by, at, new_since):
     """Record that ``by`` opened a board page at ``at``, their current visit showing as new what
     was published after ``new_since``. One upsert: two tabs at once make one row, and no reader
     waits on a lock but this student's own row."""
-    BoardVisit.objects.bulk_create(
-        [BoardVisit(student=by, last_seen_at=at, new_since=new_since)],
-        update_conflicts=True,
-        unique_fields=["student"],
-        update_fields=["last_seen_at", "new_since"],
-    )
-    # An upsert sends no signal. After the write: a page drawn in between is drawn again.
-    caching.reader_changed(by.pk)
+    with transaction.atomic(savepoint=False):
+        BoardVisit.objects.bulk_create(
+            [BoardVisit(student=by, last_seen_at=at, new_since=new_since)],
+            update_conflicts=True,
+            unique_fields=["student"],
+            update_fields=["last_seen_at", "new_since"],
+        )
+        # An upsert sends no signal: what is new to the student changes with it.
+        caching.reader_changed(by.pk)
 
 
 def _set_discussion_lock(discussion, by, locked):
