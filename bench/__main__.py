@@ -20,6 +20,7 @@ from bench import env as bench_env
 from bench import load
 from bench.devices import DEVICES, KEEP_AT
 from bench.report import FLOOR_COOKIE, FLOOR_DB
+from bench.server import WORKERS
 
 DEFAULT_PORT = 8141
 
@@ -451,7 +452,7 @@ def write_results(
         f"{started_at:%Y-%m-%d %H:%M} UTC · {machine['nproc']} CPUs ({machine['cpu']}) · "
         f"Python {machine['python']} · Django {machine['django']} · {machine['os']}",
         "",
-        f"gunicorn.conf.py, 2 sync workers, production settings, WhiteNoise, {cache} cache; "
+        f"gunicorn.conf.py, {WORKERS} sync workers, production settings, WhiteNoise, {cache} cache; "
         f"wrk -t1 -c{args.connections} -d{args.duration}, {args.pairs} rounds per page, "
         "`Accept-Encoding: gzip, br`. Each round loads the page, the board's limit (its constant "
         "page of the same size), bare Django's constant page and, for a signed-in page, bare "

@@ -9,12 +9,14 @@ import time
 
 from bench.env import PROJECT_DIR
 
-WORKERS = 2
+# Production's default (gunicorn.conf.py); BENCH_GUNICORN_WORKERS tries another count, for the
+# board and bare Django alike.
+WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "2"))
 READY_PATH = "/__bench__/reference/100/"
 
 
 class Server:
-    """gunicorn serving ``app`` with the repository's gunicorn.conf.py, 2 sync workers.
+    """gunicorn serving ``app`` with the repository's gunicorn.conf.py, ``WORKERS`` sync workers.
 
     The board and bare Django are started the same way, so they differ only in the application.
     """
