@@ -114,8 +114,8 @@ def _create(key):
 def read_versions(keys):
     """``{key: version}`` for ``keys``, in one query; a key seen for the first time gets a row.
 
-    A reader's key gets no row until their first change (``bump`` makes it, numbered from the
-    clock): until then it reads 0, so a class arriving at once writes nothing to be read."""
+    A reader's key gets no row until their first change (``reader_changed`` makes it, numbered
+    from the clock): until then it reads 0, so a class arriving at once writes nothing to be read."""
     keys = sorted(set(keys))
     with connection.cursor() as cursor:
         cursor.execute(_versions_sql(connection.vendor, len(keys)), [_now_in_db(), *keys])
