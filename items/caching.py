@@ -61,20 +61,9 @@ def reader_key(pk):
 
 def reader_changed(user_id):
     """What ``user_id``'s own pages show has changed (call in the writing transaction, or after
-    the write). One upsert: a student's first change makes their row."""
+    the write)."""
     if user_id is not None:
-        with connection.cursor() as cursor:
-            cursor.execute(_reader_bump_sql(), [reader_key(user_id), models.initial_content_version()])
-
-
-@functools.cache
-def _reader_bump_sql():
-    qn = connection.ops.quote_name
-    table, key, value = qn(models.ContentVersion._meta.db_table), qn("key"), qn("value")
-    return (
-        f"INSERT INTO {table} ({key}, {value}) VALUES (%s, %s) "
-        f"ON CONFLICT ({key}) DO UPDATE SET {value} = {table}.{value} + 1"
-    )
+        bump(reader_key(user_id))
 
 
 def subject_discussion_keys(subject):
@@ -94,13 +83,28 @@ def next_scheduled_publish():
 
 
 def bump(*keys):
-    """Give each of ``keys`` a new version (call inside the transaction that changes content)."""
+    """Give each of ``keys`` a new version (call inside the transaction that changes content).
+
+    One upsert a key: a key's first change makes its row, numbered from the clock. The board's
+    row also keeps when the next scheduled issue goes live."""
     for key in keys:
-        changes = {"value": F("value") + 1}
         if key == BOARD:
-            changes["next_publish_at"] = next_scheduled_publish()
-        if not models.ContentVersion.objects.filter(key=key).update(**changes):
-            _create(key)
+            changes = {"value": F("value") + 1, "next_publish_at": next_scheduled_publish()}
+            if not models.ContentVersion.objects.filter(key=key).update(**changes):
+                _create(key)
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(_bump_sql(), [key, models.initial_content_version()])
+
+
+@functools.cache
+def _bump_sql():
+    qn = connection.ops.quote_name
+    table, key, value = qn(models.ContentVersion._meta.db_table), qn("key"), qn("value")
+    return (
+        f"INSERT INTO {table} ({key}, {value}) VALUES (%s, %s) "
+        f"ON CONFLICT ({key}) DO UPDATE SET {value} = {table}.{value} + 1"
+    )
 
 
 def _create(key):
@@ -114,7 +118,7 @@ def _create(key):
 def read_versions(keys):
     """``{key: version}`` for ``keys``, in one query; a key seen for the first time gets a row.
 
-    A reader's key gets no row until their first change (``reader_changed`` makes it, numbered
+    A reader's key gets no row until their first change (``bump`` makes it, numbered
     from the clock): until then it reads 0, so a class arriving at once writes nothing to be read."""
     keys = sorted(set(keys))
     with connection.cursor() as cursor:
@@ -271,19 +275,27 @@ class PageCacheMiddleware:
         return response
 
     @staticmethod
-    def shareable(response):
+    def storable(response):
+        """A whole 200 that no header asks to keep from a cache."""
         cache_control = response.get("Cache-Control", "")
         return (
             response.status_code == 200
-            and not response.cookies
             and not response.streaming
-            and "private" not in cache_control
             and "no-cache" not in cache_control
             and "no-store" not in cache_control
         )
 
-    @staticmethod
-    def keeps_for_reader(request, shown, response):
+    @classmethod
+    def shareable(cls, response):
+        """Storable for everyone: no cookie, not private."""
+        return (
+            cls.storable(response)
+            and not response.cookies
+            and "private" not in response.get("Cache-Control", "")
+        )
+
+    @classmethod
+    def keeps_for_reader(cls, request, shown, response):
         """A signed-in student's page, drawn after their version was read, that names no one
         else's cookie: kept for them."""
         user = getattr(request, "user", None)
@@ -295,14 +307,7 @@ class PageCacheMiddleware:
         cookies_kept = set(response.cookies) <= {csrf} and (
             csrf not in response.cookies or response.cookies[csrf].value == request.COOKIES.get(csrf)
         )
-        cache_control = response.get("Cache-Control", "")
-        return (
-            response.status_code == 200
-            and cookies_kept
-            and not response.streaming
-            and "no-cache" not in cache_control
-            and "no-store" not in cache_control
-        )
+        return cookies_kept and cls.storable(response)
 
 
 # What public pages show, and which version a change to it bumps. A test walks every model and

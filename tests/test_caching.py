@@ -17,6 +17,7 @@ from tests.factories import (
     UserFactory,
     WeeklyIssueFactory,
 )
+from tests.pages import public_page_url
 
 pytestmark = pytest.mark.django_db
 
@@ -225,14 +226,7 @@ def test_shared_fragments_carry_no_reader_s_name_token_or_tools(page, instructor
 
     item = NewsItemFactory(title="Shared news")
     services.discussion_for_issue(item.issue)
-    url = {
-        "home": reverse("items:home"),
-        "issue": item.issue.get_absolute_url(),
-        "item": item.get_absolute_url(),
-        "archive": reverse("items:issue_list"),
-        "items": reverse("items:item_list"),
-        "insights": reverse("items:insight_list"),
-    }[page]
+    url = public_page_url(page, item)
     readers = {"ada": UserFactory(username="ada"), "bo": UserFactory(username="bo"), "instructor": instructor}
     pages, tokens = {}, {}
     for name, user in readers.items():

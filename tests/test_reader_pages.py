@@ -15,6 +15,7 @@ from django.urls import reverse
 from items import caching, services
 from items.models import ReadMark
 from tests.factories import CommentFactory, DiscussionFactory, NewsItemFactory, ProfileFactory, UserFactory
+from tests.pages import public_page_url
 
 pytestmark = pytest.mark.django_db
 
@@ -53,15 +54,7 @@ def test_kept_pages_carry_each_reader_s_own_name_and_token(page_name, instructor
     each gets their own name and a token their own CSRF cookie accepts; no one gets another's."""
     item = NewsItemFactory(title="Shared news")
     discussion = services.discussion_for_issue(item.issue)
-    url = {
-        "home": reverse("items:home"),
-        "issue": item.issue.get_absolute_url(),
-        "item": item.get_absolute_url(),
-        "archive": reverse("items:issue_list"),
-        "items": reverse("items:item_list"),
-        "insights": reverse("items:insight_list"),
-        "discussion": discussion.get_absolute_url(),
-    }[page_name]
+    url = public_page_url(page_name, item, discussion)
     readers = {"ada": UserFactory(username="ada"), "bo": UserFactory(username="bo"), "instructor": instructor}
     clients = {name: signed_in(user) for name, user in readers.items()}
     for _ in range(3):
